@@ -1,0 +1,77 @@
+"""The ``barnet-rag`` command line: a click group and the one place errors become exit codes.
+
+Each command lives in its own module and only parses options, calls the library and
+formats the result. Heavy modules (pandas, jinja2, openpyxl) are imported inside the
+commands that need them, so ``--help`` and ``rate`` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from barnet_rag import __version__
+from barnet_rag.errors import BarnetRagError, InputError
+
+ISSUES_URL = "https://github.com/barnet-rag/barnet-rag/issues"
+BUG_EXIT = 3
+
+
+class RagGroup(click.Group):
+    """A click group that turns barnet-rag errors into messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except BarnetRagError as error:
+            report_error(error)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            kind = sys.exc_info()[0]
+            name = kind.__name__ if kind else "error"
+            click.echo(
+                f"barnet-rag {__version__} hit a bug ({name}). Please report it at "
+                f"{ISSUES_URL} with the command you ran; add --debug for the full traceback.",
+                err=True,
+            )
+            ctx.exit(BUG_EXIT)
+
+
+def report_error(error: BarnetRagError) -> None:
+    """Print a user error on stderr: one line per located problem."""
+    if isinstance(error, InputError):
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+    else:
+        click.echo(f"error: {error}", err=True)
+
+
+@click.group(
+    cls=RagGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Examples:\n\n\b\n  barnet-rag rate Q3-2017\n  barnet-rag rate Q3-2017 --format json\n"
+    "  barnet-rag rate Q3-2017 --exceptions --fail-on R",
+)
+@click.version_option(__version__, "-V", "--version", prog_name="barnet-rag")
+@click.option("--debug", is_flag=True, help="Show the full traceback of unexpected errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Rate council performance indicators: RAG against target and Direction of Travel.
+
+    Run in a project directory holding plans/ and results/ (or pass --root DIR to a command).
+    """
+    ctx.obj = {"debug": debug}
+
+
+from barnet_rag.cli import rate as _rate  # noqa: E402
+
+main.add_command(_rate.rate)

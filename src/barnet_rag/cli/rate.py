@@ -1,0 +1,158 @@
+"""``barnet-rag rate PERIOD``: the ratings of one quarter in the terminal, as JSON or CSV."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from barnet_rag.api import rate_project
+from barnet_rag.cli.common import PERIOD, plan_option, root_option
+from barnet_rag.errors import ThresholdReached
+from barnet_rag.models import RAG_ORDER, RatedIndicator, RatedPeriod
+from barnet_rag.periods import Period
+
+#: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
+PIPED_WIDTH = 150
+
+RAG_STYLES = {
+    "G": "bold white on dark_green",
+    "GA": "bold black on yellow3",
+    "RA": "bold black on dark_orange",
+    "R": "bold white on red3",
+    "Monitor": "cyan",
+    "Not reported": "dim",
+}
+
+
+@click.command(
+    epilog="\b\nExamples:\n  barnet-rag rate Q3-2017\n  barnet-rag rate 2017/18-Q3 --format json\n"
+    "  barnet-rag rate Q3-2017 --plan community-leadership --exceptions\n"
+    "  barnet-rag rate Q3-2017 --fail-on R     # exit 1 when any indicator is Red"
+)
+@click.argument("period", type=PERIOD)
+@root_option
+@plan_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Terminal table, or JSON/CSV with the public field names.",
+)
+@click.option(
+    "--exceptions",
+    is_flag=True,
+    help="Only indicators that missed target, plus Monitor indicators for information.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["GA", "RA", "R"]),
+    help="Exit 1 when any indicator is rated this or worse (for CI).",
+)
+def rate(
+    period: Period,
+    root: Path,
+    plans: tuple[str, ...],
+    output_format: str,
+    exceptions: bool,
+    fail_on: str | None,
+) -> None:
+    """Rate every indicator for PERIOD (e.g. Q3-2017 = Oct-Dec 2017, financial year 2017/18)."""
+    rated = rate_project(root, period, plans)
+    if exceptions:
+        rated = rated.model_copy(
+            update={
+                "indicators": [i for i in rated.indicators if i.missed_target or i.rag == "Monitor"]
+            }
+        )
+    if output_format == "json":
+        click.echo(rated.model_dump_json(indent=2))
+    elif output_format == "csv":
+        from barnet_rag.tabular import indicator_fields, indicator_rows, write_csv
+
+        write_csv(indicator_rows(rated.indicators), indicator_fields(), sys.stdout)
+    else:
+        print_tables(rated)
+    if fail_on is not None:
+        worst = RAG_ORDER[RAG_ORDER.index(fail_on) :]
+        hits = [i.ref for i in rated.indicators if i.rag in worst]
+        if hits:
+            raise ThresholdReached(f"{len(hits)} rated {fail_on} or worse: {', '.join(hits)}")
+
+
+def print_tables(rated: RatedPeriod) -> None:
+    """A rich table per plan, then the summary table."""
+    from rich.console import Console
+
+    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    console = Console(highlight=False, width=PIPED_WIDTH if piped else None)
+    for row in rated.summary:
+        indicators = [i for i in rated.indicators if i.plan == row.plan]
+        if row.plan == "total" or not indicators:
+            continue
+        console.print(_plan_table(f"{row.committee} - {rated.period}", indicators))
+    console.print(_summary_table(rated))
+
+
+def _plan_table(title: str, indicators: list[RatedIndicator]) -> object:
+    from rich.table import Table
+    from rich.text import Text
+
+    from barnet_rag.display import dot_words, format_target, rag_words, result_text
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for name in (
+        "Ref",
+        "Indicator",
+        "Polarity",
+        "Target",
+        "Result",
+        "RAG",
+        "DOT short",
+        "DOT long",
+    ):
+        if name == "Indicator":
+            table.add_column(name, ratio=1, min_width=24)
+        else:
+            table.add_column(name, no_wrap=True)
+    for i in indicators:
+        table.add_row(
+            i.ref,
+            i.title,
+            i.polarity,
+            format_target(i.target, i.unit),
+            result_text(i),
+            Text(rag_words(i.rag), style=RAG_STYLES[i.rag]),
+            dot_words(i.dot_short),
+            dot_words(i.dot_long),
+        )
+    return table
+
+
+def _summary_table(rated: RatedPeriod) -> object:
+    from rich.table import Table
+
+    table = Table(title=f"Summary - {rated.period}", title_justify="left")
+    headers = ("Committee", "Green", "Green Amber", "Red Amber", "Red", "Improved/Same")
+    for name in (*headers, "Worsened", "Monitored only", "No. indicators"):
+        table.add_column(name, justify="left" if name == "Committee" else "right", no_wrap=True)
+    for row in rated.summary:
+        counts = (
+            row.green,
+            row.green_amber,
+            row.red_amber,
+            row.red,
+            row.improved_same,
+            row.worsened,
+        )
+        table.add_row(
+            row.committee,
+            *(f"{c.percent}% ({c.count})" for c in counts),
+            str(row.monitor),
+            str(row.indicators),
+        )
+    return table

@@ -1,0 +1,367 @@
+"""Reading a project from disk: plans and schemes (YAML) and quarterly results (CSV).
+
+Every problem is a located :class:`~barnet_rag.errors.Problem`. Loaders return what they
+could read plus the problems; :func:`load_project` and :class:`ResultsStore` raise an
+:class:`~barnet_rag.errors.InputError` for callers (``rate``, ``report``) that need clean
+input, while ``check`` collects the problems instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from barnet_rag.errors import InputError, Problem, UserError
+from barnet_rag.models import Indicator, Plan, QuarterResults, Scheme
+from barnet_rag.periods import Period, parse_financial_year
+from barnet_rag.resultsfile import parse_results
+from barnet_rag.schemes import available_schemes
+from barnet_rag.yamlfile import read_yaml, validation_problems
+
+_QUARTER_FILE = re.compile(r"^Q([1-4])\.csv$")
+M = TypeVar("M", bound=BaseModel)
+
+
+def relative(path: Path, root: Path) -> str:
+    """A path as shown in messages: relative to the project root, with forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a YAML file as UTF-8, turning OS and encoding errors into located problems."""
+    data = read_bytes(path, shown)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            [
+                Problem(
+                    "encoding",
+                    f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}",
+                    shown,
+                    line,
+                    hint="save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    """Read a file, turning a missing, unreadable or directory path into a clear error."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise InputError([Problem("not-a-file", "is a directory, not a file", shown)]) from None
+    except FileNotFoundError:
+        raise InputError([Problem("missing-file", "does not exist", shown)]) from None
+    except OSError as error:
+        raise InputError(
+            [Problem("unreadable", f"cannot be read: {error.strerror}", shown)]
+        ) from None
+
+
+def load_model(path: Path, root: Path, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """Read one YAML file into ``model``; problems carry ``file:line: yaml.path``."""
+    shown = relative(path, root)
+    try:
+        text = read_text(path, shown)
+    except InputError as error:
+        return None, error.problems
+    document, problems = read_yaml(shown, text)
+    if document is None:
+        return None, problems
+    if not isinstance(document.data, dict):
+        return None, [
+            Problem("schema", "the file must be a YAML mapping of keys to values", shown, 1)
+        ]
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as error:
+        return None, validation_problems(document, model, error)
+
+
+def plan_problems(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
+    """Rules across a plan and across plans: unique slugs and refs, surveys that exist,
+    percent targets within 0-100."""
+    problems: list[Problem] = []
+    slugs: dict[str, str] = {}
+    refs: dict[str, str] = {}
+    for shown, plan in plans:
+        if plan.plan in slugs:
+            problems.append(
+                Problem(
+                    "duplicate-plan",
+                    f"plan {plan.plan!r} is already defined in {slugs[plan.plan]}",
+                    shown,
+                    path="plan",
+                    hint="give each plan its own slug",
+                )
+            )
+        slugs.setdefault(plan.plan, shown)
+        for index, indicator in enumerate(plan.indicators):
+            where = f"indicators[{index}]"
+            if indicator.ref in refs:
+                problems.append(
+                    Problem(
+                        "duplicate-ref",
+                        f"ref {indicator.ref!r} is already used in {refs[indicator.ref]}",
+                        shown,
+                        path=f"{where}.ref",
+                        hint="refs must be unique across all plans",
+                    )
+                )
+            refs.setdefault(indicator.ref, f"{shown} ({where})")
+            if indicator.survey is not None and indicator.survey not in plan.surveys:
+                known = ", ".join(plan.surveys) or "none"
+                problems.append(
+                    Problem(
+                        "unknown-survey",
+                        f"survey {indicator.survey!r} is not defined in this plan's surveys",
+                        shown,
+                        path=f"{where}.survey",
+                        hint=f"surveys defined: {known}",
+                    )
+                )
+            problems.extend(_target_problems(shown, where, indicator))
+    return problems
+
+
+def _target_problems(shown: str, where: str, indicator: Indicator) -> list[Problem]:
+    if indicator.unit != "percent":
+        return []
+    problems = []
+    for year, targets in indicator.targets.items():
+        for key in ("annual", "Q1", "Q2", "Q3", "Q4"):
+            value = getattr(targets, key)
+            if isinstance(value, float) and not 0 <= value <= 100:
+                problems.append(
+                    Problem(
+                        "target-range",
+                        f"percent target {value:g} is outside 0-100",
+                        shown,
+                        path=f"{where}.targets.{year}.{key}",
+                    )
+                )
+    return problems
+
+
+def locate(problems: list[Problem], root: Path) -> list[Problem]:
+    """Fill in the line of problems that carry only a YAML path, by reading the file again."""
+    located = []
+    for problem in problems:
+        if problem.line is None and problem.file and problem.path:
+            text = read_text(root / problem.file, problem.file)
+            document, _ = read_yaml(problem.file, text)
+            if document is not None:
+                loc = tuple(
+                    int(k) if k.isdigit() else k
+                    for k in re.split(r"\.|\[|\]\.?", problem.path)
+                    if k
+                )
+                line, _ = document.line_of(loc)
+                problem = Problem(**{**problem.__dict__, "line": line})
+        located.append(problem)
+    return located
+
+
+@dataclass
+class Project:
+    """A barnet-rag project on disk: plans, schemes and the results store."""
+
+    root: Path
+    plans: list[Plan]
+    schemes: dict[str, Scheme]
+    results: ResultsStore
+    plan_files: dict[str, str] = field(default_factory=dict)
+
+    def select(self, slugs: Sequence[str]) -> list[Plan]:
+        """The plans named by ``--plan`` (all when none), or a usage error naming the choices."""
+        if not slugs:
+            return self.plans
+        known = {p.plan: p for p in self.plans}
+        unknown = [s for s in slugs if s not in known]
+        if unknown:
+            raise UserError(
+                f"no plan {unknown[0]!r} in {relative(self.root / 'plans', Path.cwd())}; "
+                f"plans: {', '.join(known)}"
+            )
+        return [known[s] for s in dict.fromkeys(slugs)]
+
+
+def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
+    """Every ``plans/*.yaml`` in name order, with the problems found in and across them."""
+    directory = root / "plans"
+    if not directory.is_dir():
+        raise UserError(
+            f"{root} is not a barnet-rag project: it has no plans/ directory "
+            "(run in a project directory or pass --root DIR)"
+        )
+    plans: list[tuple[str, Plan]] = []
+    problems: list[Problem] = []
+    for path in sorted(directory.glob("*.yaml")):
+        plan, found = load_model(path, root, Plan)
+        problems.extend(found)
+        if plan is not None:
+            plans.append((relative(path, root), plan))
+    if not plans and not problems:
+        problems.append(
+            Problem("no-plans", "no plan files (plans/*.yaml)", "plans", hint="add a plan")
+        )
+    problems.extend(locate(plan_problems(plans), root))
+    return plans, problems
+
+
+def load_schemes(root: Path) -> tuple[dict[str, Scheme], list[Problem]]:
+    """Built-in schemes plus ``schemes/*.yaml``; a scheme's name must match its file name."""
+    schemes: dict[str, Scheme] = {}
+    problems: list[Problem] = []
+    for path in sorted((root / "schemes").glob("*.yaml")):
+        scheme, found = load_model(path, root, Scheme)
+        problems.extend(found)
+        if scheme is not None:
+            if scheme.name != path.stem:
+                problems.append(
+                    Problem(
+                        "scheme-name",
+                        f"scheme name {scheme.name!r} does not match the file name",
+                        relative(path, root),
+                        path="name",
+                        hint=f"name it {path.stem!r} or rename the file",
+                    )
+                )
+            schemes[scheme.name] = scheme
+    return available_schemes(schemes), locate(problems, root)
+
+
+def scheme_problems(
+    plans: Sequence[tuple[str, Plan]], schemes: Mapping[str, Scheme]
+) -> list[Problem]:
+    """A plan naming a scheme that is neither built in nor in ``schemes/``."""
+    return [
+        Problem(
+            "unknown-scheme",
+            f"scheme {plan.scheme!r} does not exist",
+            shown,
+            path="scheme",
+            hint=f"schemes: {', '.join(sorted(schemes))}",
+        )
+        for shown, plan in plans
+        if plan.scheme not in schemes
+    ]
+
+
+class ResultsStore(Mapping[Period, QuarterResults]):
+    """The project's quarterly results, found by file name and read only when asked for.
+
+    A rating needs only a handful of quarters; the rest are never opened.
+    """
+
+    def __init__(self, root: Path, indicators: Mapping[str, Indicator]) -> None:
+        self.root = root
+        self.indicators = indicators
+        self.files: dict[Period, Path] = {}
+        self.problems: list[Problem] = []
+        self._cache: dict[Period, QuarterResults] = {}
+        self._discover()
+
+    def _discover(self) -> None:
+        directory = self.root / "results"
+        if not directory.is_dir():
+            return
+        for year_dir in sorted(directory.iterdir()):
+            shown = relative(year_dir, self.root)
+            if not year_dir.is_dir():
+                self.problems.append(
+                    Problem(
+                        "results-layout",
+                        "results files belong in a financial-year directory",
+                        shown,
+                        hint="move it to results/<yyyy-yy>/Q<n>.csv, e.g. results/2017-18/Q3.csv",
+                    )
+                )
+                continue
+            try:
+                year = parse_financial_year(year_dir.name)
+            except ValueError:
+                self.problems.append(
+                    Problem(
+                        "results-layout",
+                        f"directory name {year_dir.name!r} is not a financial year",
+                        shown,
+                        hint="name it like 2017-18",
+                    )
+                )
+                continue
+            for path in sorted(year_dir.iterdir()):
+                match = _QUARTER_FILE.match(path.name)
+                if match is None:
+                    self.problems.append(
+                        Problem(
+                            "results-layout",
+                            f"file name {path.name!r} is not a quarter's results file",
+                            relative(path, self.root),
+                            hint="name it Q1.csv, Q2.csv, Q3.csv or Q4.csv",
+                        )
+                    )
+                    continue
+                self.files[Period(year, int(match[1]))] = path
+
+    def __getitem__(self, period: Period) -> QuarterResults:
+        if period not in self._cache:
+            quarter, problems = self.read(period)
+            if problems:
+                raise InputError(problems)
+            self._cache[period] = quarter
+        return self._cache[period]
+
+    def read(self, period: Period) -> tuple[QuarterResults, list[Problem]]:
+        """Read one quarter's file, returning the rows that parsed and every problem."""
+        path = self.files[period]
+        shown = relative(path, self.root)
+        data = read_bytes(path, shown)
+        results, problems = parse_results(data, shown, self.indicators)
+        return QuarterResults(period=period, source=shown, results=results), problems
+
+    def __iter__(self) -> Iterator[Period]:
+        return iter(sorted(self.files))
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def require(self, period: Period) -> QuarterResults:
+        """The period's results, or a clear error listing the periods that have results."""
+        if period not in self.files:
+            have = ", ".join(str(p) for p in self) or "none"
+            expected = f"results/{period.directory}/{period.quarter_label}.csv"
+            raise UserError(
+                f"no results for {period}: {expected} does not exist. Periods with results: {have}"
+            )
+        return self[period]
+
+
+def load_project(root: Path) -> Project:
+    """Load plans and schemes, raising one :class:`InputError` with every problem found."""
+    plans, problems = load_plans(root)
+    schemes, scheme_found = load_schemes(root)
+    problems += scheme_found + scheme_problems(plans, schemes)
+    indicators = {i.ref: i for _, p in plans for i in p.indicators}
+    store = ResultsStore(root, indicators)
+    problems += store.problems
+    if problems:
+        raise InputError(problems)
+    return Project(
+        root=root,
+        plans=[p for _, p in plans],
+        schemes=schemes,
+        results=store,
+        plan_files={p.plan: shown for shown, p in plans},
+    )

@@ -1,0 +1,85 @@
+"""The headless-Chromium + axe-core harness itself: a clean page passes, a broken one fails."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from browser import REPO_ROOT, ensure_axe, find_axe_js, find_chromium, run_axe, summarise
+
+INSTALL_SCRIPT = REPO_ROOT / ".ci" / "install-browser"
+
+ACCESSIBLE_PAGE = """<!doctype html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><title>Harness check: accessible page</title></head>
+<body>
+<main>
+<h1>Quarterly indicators</h1>
+<table>
+<caption>Indicator ratings</caption>
+<thead><tr><th scope="col">Indicator</th><th scope="col">Rating</th></tr></thead>
+<tbody><tr><td>Rent collected</td><td>Green</td></tr></tbody>
+</table>
+</main>
+</body>
+</html>
+"""
+
+BROKEN_PAGE = """<!doctype html>
+<html>
+<head><meta charset="utf-8"><title>Harness check: broken page</title></head>
+<body>
+<main>
+<h1>Chart</h1>
+<img src="data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==">
+</main>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def browser_tools() -> tuple[str, Path]:
+    """Chromium and axe.min.js, installing them (via .ci/install-browser) when missing."""
+    if (find_chromium() is None or find_axe_js() is None) and os.access(INSTALL_SCRIPT, os.X_OK):
+        bash = shutil.which("bash") or "/bin/bash"
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [bash, str(INSTALL_SCRIPT)], check=False, stdin=subprocess.DEVNULL, timeout=900
+            )
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed and could not be installed (apt-get chromium)")
+    axe_js = ensure_axe()
+    if axe_js is None:
+        pytest.skip("axe-core could not be fetched from npm (npm install axe-core@4)")
+    return chromium, axe_js
+
+
+def test_accessible_page_has_no_violations(browser_tools: tuple[str, Path], tmp_path: Path) -> None:
+    chromium, axe_js = browser_tools
+    page = tmp_path / "ok.html"
+    page.write_text(ACCESSIBLE_PAGE, encoding="utf-8")
+    shot = tmp_path / "ok.png"
+    violations = run_axe(page, shot, axe_js=axe_js, chromium=chromium)
+    assert violations == [], summarise(violations)
+    assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_broken_page_reports_known_violations(
+    browser_tools: tuple[str, Path], tmp_path: Path
+) -> None:
+    chromium, axe_js = browser_tools
+    page = tmp_path / "broken.html"
+    page.write_text(BROKEN_PAGE, encoding="utf-8")
+    violations = run_axe(page, axe_js=axe_js, chromium=chromium)
+    ids = {v["id"] for v in violations}
+    assert "image-alt" in ids, summarise(violations)
+    assert "html-has-lang" in ids, summarise(violations)
+    for v in violations:
+        assert {"id", "impact", "help", "nodes"} <= v.keys()
