@@ -69,7 +69,7 @@ PERIOD_FORMS = (
 # A quarter's running number: consecutive quarters have consecutive numbers.
 QUARTER_INDEX = "(CAST(left(financial_year, 4) AS INTEGER) * 4 + quarter - 1)"
 
-RATE_SQL = f"""
+DOT_MACRO = """
 CREATE OR REPLACE MACRO dot(v, r, broken, tol, polarity, no_ref) AS
     CASE
         WHEN v IS NULL THEN 'not reported'
@@ -79,8 +79,10 @@ CREATE OR REPLACE MACRO dot(v, r, broken, tol, polarity, no_ref) AS
         WHEN (polarity = 'bigger' AND v > r) OR (polarity = 'smaller' AND v < r)
             THEN 'improving'
         ELSE 'worsening'
-    END;
+    END
+"""
 
+RATE_SQL = f"""
 WITH
 targets AS (
     SELECT ref, polarity, target, tolerance
@@ -160,7 +162,6 @@ def financial_year(year: int) -> str:
 
 def rate(outdir: Path, year: int, quarter: int) -> list[tuple[str, str, str, str]]:
     """Rate every indicator for the quarter; rows of (ref, rag, dot_short, dot_long)."""
-    statements = RATE_SQL.split(";\n\n", 1)
     params = {
         "targets": str(outdir / "flat" / "targets.csv"),
         "results": str(outdir / "flat" / "results.csv"),
@@ -170,8 +171,8 @@ def rate(outdir: Path, year: int, quarter: int) -> list[tuple[str, str, str, str
         "cur": year * 4 + quarter - 1,
     }
     with duckdb.connect() as con:
-        con.execute(statements[0])
-        rows = con.execute(statements[1], params).fetchall()
+        con.execute(DOT_MACRO)
+        rows = con.execute(RATE_SQL, params).fetchall()
     return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
 
 
