@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from barnet_rag.api import rate_project
 from barnet_rag.cli.common import PERIOD, plan_option, root_option
 from barnet_rag.errors import ThresholdReached
-from barnet_rag.models import RAG_ORDER, RatedIndicator, RatedPeriod
 from barnet_rag.periods import Period
+
+if TYPE_CHECKING:  # the models import pydantic: load them only when a command runs
+    from barnet_rag.models import RatedIndicator, RatedPeriod
 
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
@@ -62,6 +64,9 @@ def rate(
     fail_on: str | None,
 ) -> None:
     """Rate every indicator for PERIOD (e.g. Q3-2017 = Oct-Dec 2017, financial year 2017/18)."""
+    from barnet_rag.api import rate_project
+    from barnet_rag.models import RAG_ORDER
+
     rated = rate_project(root, period, plans)
     if exceptions:
         rated = rated.model_copy(
