@@ -69,13 +69,15 @@ PERIOD_FORMS = (
 # A quarter's running number: consecutive quarters have consecutive numbers.
 QUARTER_INDEX = "(CAST(left(financial_year, 4) AS INTEGER) * 4 + quarter - 1)"
 
+TIDY_MACRO = "CREATE OR REPLACE MACRO tidy(x) AS {body}"
+
 DOT_MACRO = """
 CREATE OR REPLACE MACRO dot(v, r, broken, tol, polarity, no_ref) AS
     CASE
         WHEN v IS NULL THEN 'not reported'
         WHEN r IS NULL THEN no_ref
         WHEN broken THEN 'not comparable'
-        WHEN abs(v - r) <= tol THEN 'same'
+        WHEN tidy(abs(v - r)) <= tol THEN 'same'
         WHEN (polarity = 'bigger' AND v > r) OR (polarity = 'smaller' AND v < r)
             THEN 'improving'
         ELSE 'worsening'
@@ -118,7 +120,7 @@ dots AS (
             AS dot_short,
         dot(w.v, w.r_long, w.broken_long, t.tolerance, t.polarity, 'no comparison')
             AS dot_long,
-        CASE WHEN t.polarity = 'bigger' THEN w.v + t.tolerance ELSE w.v - t.tolerance END
+        tidy(CASE WHEN t.polarity = 'bigger' THEN w.v + t.tolerance ELSE w.v - t.tolerance END)
             AS counted
     FROM targets t LEFT JOIN window_ w USING (ref)
 )
@@ -129,7 +131,7 @@ SELECT
         WHEN target IS NULL THEN 'Monitor'
         WHEN (polarity = 'bigger' AND counted >= target)
             OR (polarity = 'smaller' AND counted <= target) THEN 'G'
-        WHEN target <> 0 AND abs(target - counted) / abs(target) <= 0.05 THEN 'GA'
+        WHEN target <> 0 AND tidy(abs(target - counted) / abs(target)) <= 0.05 THEN 'GA'
         WHEN dot_long IN ('improving', 'same') THEN 'RA'
         ELSE 'R'
     END AS rag,
@@ -160,8 +162,15 @@ def financial_year(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
-def rate(outdir: Path, year: int, quarter: int) -> list[tuple[str, str, str, str]]:
-    """Rate every indicator for the quarter; rows of (ref, rag, dot_short, dot_long)."""
+def rate(
+    outdir: Path, year: int, quarter: int, precision: int | None = None
+) -> list[tuple[str, str, str, str]]:
+    """Rate every indicator for the quarter; rows of (ref, rag, dot_short, dot_long).
+
+    With ``precision`` set, the counted result, the shortfall and ``|v - r|`` are rounded
+    to that many decimal places before they are compared, which ignores float noise such
+    as ``64.4 - 60.0 = 4.400000000000006``; without it the comparisons are raw IEEE.
+    """
     params = {
         "targets": str(outdir / "flat" / "targets.csv"),
         "results": str(outdir / "flat" / "results.csv"),
@@ -171,6 +180,8 @@ def rate(outdir: Path, year: int, quarter: int) -> list[tuple[str, str, str, str
         "cur": year * 4 + quarter - 1,
     }
     with duckdb.connect() as con:
+        tidy = "x" if precision is None else f"round(x, {int(precision)})"
+        con.execute(TIDY_MACRO.format(body=tidy))
         con.execute(DOT_MACRO)
         rows = con.execute(RATE_SQL, params).fetchall()
     return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
@@ -186,6 +197,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--period", type=parse_period, required=True, help="quarter to rate, e.g. Q3-2017"
     )
+    parser.add_argument(
+        "--precision",
+        type=int,
+        default=9,
+        metavar="N",
+        help="round counted results, shortfalls and changes to N decimals before comparing, "
+        "as barnet-rag does (docs/rules.md); default 9",
+    )
     args = parser.parse_args(argv)
     for name in ("targets.csv", "results.csv"):
         if not (args.outdir / "flat" / name).is_file():
@@ -196,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
     year, quarter = args.period
-    rows = rate(args.outdir, year, quarter)
+    rows = rate(args.outdir, year, quarter, args.precision)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(OUTPUT_COLUMNS)
     writer.writerows(rows)
