@@ -278,6 +278,7 @@ def rate_indicator(
         last_reported_value=None if last_reported is None else last_reported[1].value,
         last_reported_label=None if last_reported is None else last_reported[1].label,
         last_reported_period=None if last_reported is None else str(last_reported[0]),
+        comparable=True if current is None else current.comparable,
         decimals=0 if current is None else current.decimals,
         previous_decimals=0 if previous is None else previous.decimals,
         last_year_decimals=0 if last_year is None else last_year.decimals,
