@@ -279,6 +279,7 @@ class RatedIndicator(_Model):
     last_reported_value: float | None = None
     last_reported_label: str | None = None
     last_reported_period: str | None = None
+    comparable: bool = True
     decimals: int = Field(default=0, exclude=True)
     previous_decimals: int = Field(default=0, exclude=True)
     last_year_decimals: int = Field(default=0, exclude=True)
