@@ -56,3 +56,31 @@ def write_with(path: Path, render: Callable[[IO[Any]], None], *, binary: bool = 
     """Let ``render`` write into a stream that becomes ``path`` only if it returns normally."""
     with atomic_open(path, binary=binary) as stream:
         render(stream)
+
+
+BACKUP_SUFFIX = ".bak"
+
+
+def write_new_file(
+    path: Path, shown: str, content: str, *, force: bool, instead: str
+) -> str | None:
+    """Write a file that must not silently replace another: refuse unless ``force``.
+
+    With ``force`` the old file is kept as ``<name>.bak`` first; returns that name shown
+    to the user, or None. ``instead`` says what to do rather than overwrite.
+    """
+    backup = None
+    if path.exists():
+        if not force:
+            raise UserError(
+                f"{shown} already exists; {instead}, or pass --force to replace it "
+                f"(the old file is kept as {shown}{BACKUP_SUFFIX})"
+            )
+        write_atomic(path.with_name(path.name + BACKUP_SUFFIX), path.read_bytes())
+        backup = shown + BACKUP_SUFFIX
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"cannot create the directory of {shown}: {error.strerror}") from None
+    write_atomic(path, content)
+    return backup

@@ -75,3 +75,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 from barnet_rag.cli import rate as _rate  # noqa: E402
 
 main.add_command(_rate.rate)
+
+from barnet_rag.cli import import_results as _import_results  # noqa: E402
+
+main.add_command(_import_results.import_results)

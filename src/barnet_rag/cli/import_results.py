@@ -1,0 +1,40 @@
+"""``barnet-rag import FILE.xlsx --period PERIOD``: a quarter's results from Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from barnet_rag.cli.common import PERIOD, root_option
+from barnet_rag.periods import Period
+
+
+@click.command(
+    "import",
+    epilog="\b\nExamples:\n  barnet-rag import q3.xlsx --period Q3-2017\n"
+    "  barnet-rag import council.xlsx --period Q3-2017 --sheet Results --force",
+)
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--period", type=PERIOD, required=True, help="The quarter the sheet holds.")
+@click.option("--sheet", help="Sheet name (default: the first sheet).")
+@click.option("--force", is_flag=True, help="Replace an existing results file, keeping a .bak.")
+@root_option
+def import_results(
+    workbook: Path, period: Period, sheet: str | None, force: bool, root: Path
+) -> None:
+    """Check a sheet of results and write results/<yyyy-yy>/Q<n>.csv from it."""
+    from barnet_rag.excel_import import read_sheet
+    from barnet_rag.loading import load_project, relative
+    from barnet_rag.outputs import write_new_file
+
+    project = load_project(root)
+    indicators = {i.ref: i for p in project.plans for i in p.indicators}
+    text = read_sheet(workbook, period, indicators, sheet)
+    path = root / "results" / period.directory / f"{period.quarter_label}.csv"
+    shown = relative(path, root)
+    backup = write_new_file(path, shown, text, force=force, instead="edit it instead")
+    rows = text.count("\n") - 1
+    click.echo(f"Wrote {shown}: {rows} results from {workbook.name}.")
+    if backup:
+        click.echo(f"The previous file is kept as {backup}.")
