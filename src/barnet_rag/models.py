@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from barnet_rag.periods import Period, parse_financial_year
+from barnet_rag.spc import SpcRules
 
 Rag = Literal["G", "GA", "RA", "R", "Monitor", "Not reported"]
 MissedRag = Literal["GA", "RA", "R"]
@@ -182,6 +183,7 @@ class Scheme(_Model):
     name: str
     survey_tolerance: bool = True
     bands: list[Band] = Field(min_length=1)
+    spc: SpcRules | None = None
 
     @model_validator(mode="after")
     def _bands_cover_everything(self) -> Scheme:
