@@ -1,0 +1,154 @@
+"""The drafted sentences of an exception report, as plain text (pure functions).
+
+They follow the wording of the council's own reports (the seed report for Q3 2017/18):
+"60% against a target of 68%. This has fallen from the same time last year (67%)." The
+templates escape them for Markdown or HTML; nothing here knows either format.
+"""
+
+from __future__ import annotations
+
+from barnet_rag.display import format_target, format_value
+from barnet_rag.models import RatedIndicator, SummaryRow
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+#: Float noise below this is ignored when comparing results.
+_PRECISION = 9
+
+
+def number_in_words(count: int, *, capitalise: bool = False) -> str:
+    """0-10 in words as councils write them ('three'), larger numbers in digits ('11')."""
+    text = _WORDS[count] if 0 <= count < len(_WORDS) else f"{count:,}"
+    return text[:1].upper() + text[1:] if capitalise else text
+
+
+def rag_phrase(rag: str) -> str:
+    """'GA' -> 'GREEN AMBER', as in "(RAG rated GREEN AMBER)"."""
+    return {"G": "GREEN", "GA": "GREEN AMBER", "RA": "RED AMBER", "R": "RED"}.get(rag, rag.upper())
+
+
+def decimals_of(value: float) -> int:
+    """Decimals needed to show ``value`` as written: 60.0 -> 0, 60.5 -> 1."""
+    text = f"{value:.6f}".rstrip("0")
+    return len(text.split(".")[1])
+
+
+def against_target(indicator: RatedIndicator) -> str:
+    """'60% against a target of 68%.'"""
+    value = format_value(indicator.value, indicator.unit, indicator.decimals, "Not reported")
+    return f"{value} against a target of {format_target(indicator.target, indicator.unit)}."
+
+
+def _worse_word(indicator: RatedIndicator) -> str:
+    return "fallen" if indicator.polarity == "bigger" else "risen"
+
+
+def _since_last_reported(indicator: RatedIndicator) -> str:
+    """For a result with nothing a year ago: the change since the latest earlier result."""
+    assert indicator.value is not None and indicator.last_reported_value is not None
+    earlier = indicator.last_reported_value
+    shown = format_value(earlier, indicator.unit, decimals_of(earlier))
+    when = indicator.last_reported_label or indicator.last_reported_period or "an earlier period"
+    change = round(indicator.value - earlier, _PRECISION)
+    if change == 0:
+        return f"This is unchanged since it was last reported in {when} ({shown})."
+    better = (change > 0) == (indicator.polarity == "bigger")
+    word = "improved" if better else _worse_word(indicator)
+    significantly = "significantly " if abs(change) > indicator.tolerance else ""
+    return f"This has {significantly}{word} since it was last reported in {when} ({shown})."
+
+
+def long_term_comparison(indicator: RatedIndicator) -> str:
+    """The long-term Direction of Travel in words, e.g. 'This has fallen from the same time
+    last year (67%).'; empty when there is no result to compare."""
+    dot = indicator.dot_long
+    last_year = format_value(
+        indicator.last_year_value, indicator.unit, indicator.last_year_decimals, "not reported"
+    )
+    if dot == "worsening":
+        return f"This has {_worse_word(indicator)} from the same time last year ({last_year})."
+    if dot == "improving":
+        return f"This has improved from the same time last year ({last_year})."
+    if dot == "same":
+        if indicator.value == indicator.last_year_value:
+            return f"This is unchanged from the same time last year ({last_year})."
+        return f"This is similar to the same time last year ({last_year})."
+    if dot == "not comparable":
+        return (
+            f"This is not comparable with the same time last year ({last_year}) because "
+            "the way it is measured has changed."
+        )
+    if dot == "new":
+        return "This indicator is new this year, so there is no result from last year to compare."
+    if dot == "no comparison":
+        if indicator.value is not None and indicator.last_reported_value is not None:
+            return _since_last_reported(indicator)
+        return "There is no result from the same time last year to compare with."
+    return ""
+
+
+def exception_sentence(indicator: RatedIndicator) -> str:
+    """'60% against a target of 68%. This has fallen from the same time last year (67%).'"""
+    comparison = long_term_comparison(indicator)
+    return f"{against_target(indicator)} {comparison}".rstrip()
+
+
+def bullet_text(indicator: RatedIndicator) -> str:
+    """The whole narrative bullet as plain text, officer comment last."""
+    text = (
+        f"{indicator.ref} {indicator.title} (RAG rated {rag_phrase(indicator.rag)}) – "
+        f"{exception_sentence(indicator)}"
+    )
+    return f"{text} {clean(indicator.comment)}" if indicator.comment else text
+
+
+def clean(text: str) -> str:
+    """Collapse runs of whitespace (line breaks in a CSV cell) into single spaces."""
+    return " ".join(text.split())
+
+
+def missed_intro(committee: str, missed: int, rated: int) -> str:
+    """'Three Community Leadership indicators have not met the quarterly target.'"""
+    if missed == 0:
+        if rated == 0:
+            return f"No {committee} indicators were rated against a target this quarter."
+        return f"All rated {committee} indicators have met the quarterly target."
+    noun, verb = ("indicator", "has") if missed == 1 else ("indicators", "have")
+    count = number_in_words(missed, capitalise=True)
+    return f"{count} {committee} {noun} {verb} not met the quarterly target."
+
+
+def summary_sentence(row: SummaryRow) -> str:
+    """What Table 1 shows, in words: the share that met target and that improved or held."""
+    if row.rated == 0:
+        met = "no indicators were rated against a target this quarter"
+    else:
+        met = (
+            f"{row.green.percent}% of rated indicators ({row.green.count} of {row.rated}) "
+            "have met target this quarter"
+        )
+    if row.with_dot == 0:
+        trend = "none can be compared with the same time last year"
+    else:
+        trend = (
+            f"{row.improved_same.percent}% ({row.improved_same.count} of {row.with_dot}) "
+            "have improved or stayed the same since the same time last year"
+        )
+    return f"This shows that {met}; and {trend}."
+
+
+def risk_sentences(
+    committee: str, name: str, title: str, total: int, high: int, threshold: int
+) -> list[str]:
+    """The risk management paragraph: where the risks are held and how many are high level."""
+    held = f"{committee} risks are held on the {title}."
+    noun, verb = ("risk", "is") if total == 1 else ("risks", "are")
+    count = f"There {verb} {number_in_words(total)} {noun} on the {name} risk register."
+    score = f"a residual risk score of {threshold} or above"
+    if high == 0:
+        level = f"None are high level risks with {score}." if total else ""
+    elif high == 1:
+        level = f"One is a high level risk with {score}:"
+    else:
+        level = f"{number_in_words(high, capitalise=True)} are high level risks with {score}:"
+    return [s for s in (held, count, level) if s]

@@ -1,0 +1,445 @@
+"""The exception report as data: a rated period, plans and risk registers in, a typed
+:class:`ReportContext` out (DESIGN section 8).
+
+Pure: no files, no clock. Every figure and sentence a template prints is decided here (or
+in :mod:`barnet_rag.narrative`), so the Markdown and HTML reports cannot disagree and a
+council restyling the templates cannot get a number wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from barnet_rag import narrative
+from barnet_rag.display import POLARITY_WORDS, format_annual, format_target, format_value
+from barnet_rag.models import DOT_ARROWS, Dot, Plan, Rag, RatedIndicator, RatedPeriod, SummaryRow
+from barnet_rag.periods import Period
+from barnet_rag.risks import DEFAULT_THRESHOLD, RiskRegister
+
+_SEASONS = ("Spring", "Summer", "Autumn", "Winter")
+_MISSED = ("GA", "RA", "R")
+MONITOR_NOTE = "The Monitor indicators have been included for information."
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DotCell(_Model):
+    """A Direction of Travel cell: an arrow (decorative) and the words that carry it."""
+
+    dot: Dot | None
+    arrow: str
+    text: str
+
+
+class IndicatorRow(_Model):
+    """One row of an indicator table, every cell already written out."""
+
+    ref: str
+    ref_detail: str | None
+    title: str
+    title_notes: list[int]
+    polarity: str
+    annual_target: str
+    target: str
+    result: str
+    rag: Rag
+    rag_letter: str | None
+    rag_words: str
+    result_notes: list[int]
+    previous: str
+    dot_short: DotCell
+    last_year: str
+    dot_long: DotCell
+    benchmark: str
+
+
+class IndicatorTable(_Model):
+    """Corporate Plan or Commissioning Plan indicators, with the columns of the seed."""
+
+    caption: str
+    caption_notes: list[int]
+    headers: list[str]
+    rows: list[IndicatorRow]
+
+
+class Footnote(_Model):
+    """A numbered note under a plan's tables; ``anchor`` is unique in the document."""
+
+    number: int
+    anchor: str
+    text: str
+
+
+class NarrativeBullet(_Model):
+    """One exception: ref, title and RAG in bold lead-in, then the drafted sentence."""
+
+    ref: str
+    title: str
+    rag_phrase: str
+    sentence: str
+    comment: str | None
+
+
+class SummaryLine(_Model):
+    """One Table 1 row: committee and the cells '50% (3)' in header order."""
+
+    committee: str
+    cells: list[str]
+    total: bool
+
+
+class SummaryTable(_Model):
+    """The committee's Table 1."""
+
+    caption: str
+    headers: list[str]
+    rows: list[SummaryLine]
+    sentence: str
+
+
+class RiskRow(_Model):
+    """A high level risk as the report lists it."""
+
+    id: str
+    title: str
+    owner: str
+    likelihood: int
+    impact: int
+    score: int
+    mitigations: list[str]
+
+
+class RiskSection(_Model):
+    """The plan's risk management paragraph and its high level risks."""
+
+    register_name: str | None
+    sentences: list[str]
+    caption: str
+    risks: list[RiskRow]
+
+
+class PlanSection(_Model):
+    """Everything the report says about one plan (one committee)."""
+
+    plan: str
+    committee: str
+    title: str
+    intro: str
+    bullets: list[NarrativeBullet]
+    tables: list[IndicatorTable]
+    footnotes: list[Footnote]
+    risks: RiskSection
+
+
+class ReportContext(_Model):
+    """The whole exception report, ready for a template."""
+
+    heading: str
+    title: str
+    period: str
+    period_long: str
+    all_indicators: bool
+    risk_threshold: int
+    summary: SummaryTable
+    plans: list[PlanSection]
+
+
+def column_headers(period: Period) -> list[str]:
+    """The indicator table headers, naming the real periods as the seed does."""
+    year = period.financial_year
+    previous = period.previous()
+    last_year = period.last_year()
+    return [
+        "Ref",
+        "Indicator",
+        "Polarity",
+        f"{year} Annual Target",
+        f"{year} {period.quarter_label} Target",
+        f"{year} {period.quarter_label} Result",
+        f"{previous.financial_year} {previous.quarter_label} Result",
+        f"DOT Short Term (From {previous})",
+        f"{last_year.financial_year} {last_year.quarter_label} Result",
+        f"DOT Long Term (From {last_year})",
+        "Benchmarking",
+    ]
+
+
+def survey_season(label: str | None) -> str | None:
+    """'Autumn 2017' -> 'Autumn'; None when the label names no season."""
+    first = (label or "").split(" ")[0].capitalize()
+    return first if first in _SEASONS else None
+
+
+def _with_label(text: str, label: str | None) -> str:
+    return f"{text} ({label})" if label else text
+
+
+class _Notes:
+    """Numbers footnotes in order of first use, one number per distinct text."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.texts: list[str] = []
+
+    def number(self, text: str) -> int:
+        if text not in self.texts:
+            self.texts.append(text)
+        return self.texts.index(text) + 1
+
+    def footnotes(self) -> list[Footnote]:
+        return [
+            Footnote(number=n, anchor=f"{self.prefix}-note-{n}", text=t)
+            for n, t in enumerate(self.texts, start=1)
+        ]
+
+
+def tolerance_note(tolerance: float, survey: str | None = None) -> str:
+    """The seed's survey tolerance footnote, citing the interval."""
+    points = f"{tolerance:g}"
+    prefix = f"{survey}: " if survey else ""
+    return (
+        f"{prefix}There is a +/-{points}%pts tolerance on the results due to the confidence "
+        "interval for the sample size (i.e. if we surveyed the whole population we can be "
+        f"confident that the results would be the same +/- {points}%). This is reflected in "
+        "the RAG rating and DOT for the indicators in the Corporate Plan and Commissioning Plans."
+    )
+
+
+def _not_reported_in(indicator: RatedIndicator, period: Period) -> str:
+    text = f"Not reported in {period.quarter_label}"
+    season = survey_season(indicator.label) if indicator.survey else None
+    return f"{text}, as {season} survey" if season else text
+
+
+def _dot_cell(dot: Dot, missing_text: str, new_text: str) -> DotCell:
+    if dot in DOT_ARROWS:
+        return DotCell(dot=dot, arrow=DOT_ARROWS[dot], text=dot.capitalize())
+    if dot == "new":
+        return DotCell(dot=dot, arrow="", text=new_text)
+    if dot == "not reported":
+        return DotCell(dot=dot, arrow="", text=missing_text)
+    return DotCell(dot=dot, arrow="", text=dot.capitalize())
+
+
+def indicator_row(
+    indicator: RatedIndicator, period: Period, plan: Plan, notes: _Notes
+) -> IndicatorRow:
+    """Write out one indicator's cells; survey tolerances and result notes become footnotes."""
+    unit = indicator.unit
+    title_notes = []
+    ref_detail = None
+    if indicator.survey is not None:
+        survey = plan.surveys.get(indicator.survey)
+        named = survey.title if survey is not None and len(plan.surveys) > 1 else None
+        title_notes.append(notes.number(tolerance_note(indicator.tolerance, named)))
+        ref_detail = f"{indicator.survey} – {indicator.frequency.capitalize()}"
+    result_notes = [notes.number(narrative.clean(indicator.note))] if indicator.note else []
+    reported = indicator.value is not None
+    value = format_value(indicator.value, unit, indicator.decimals, "Not reported")
+    rated = indicator.rag in ("G", *_MISSED)
+    new_text = f"New for {period.financial_year}"
+    previous_missing = _not_reported_in(indicator, period.previous()) if reported else ""
+    if indicator.previous_value is None:
+        previous = previous_missing or "Not reported"
+    else:
+        previous = _with_label(
+            format_value(indicator.previous_value, unit, indicator.previous_decimals),
+            indicator.previous_label,
+        )
+    if indicator.last_year_value is None:
+        last_year = new_text if indicator.dot_long == "new" else "Not reported"
+    else:
+        last_year = _with_label(
+            format_value(indicator.last_year_value, unit, indicator.last_year_decimals),
+            indicator.last_year_label,
+        )
+    return IndicatorRow(
+        ref=indicator.ref,
+        ref_detail=ref_detail,
+        title=narrative.clean(indicator.title),
+        title_notes=title_notes,
+        polarity=POLARITY_WORDS[indicator.polarity],
+        annual_target=format_annual(indicator),
+        target=format_target(indicator.target, unit),
+        result=_with_label(value, indicator.label if reported else None),
+        rag=indicator.rag,
+        rag_letter=indicator.rag if rated else None,
+        rag_words=narrative.rag_phrase(indicator.rag).title() if rated else indicator.rag,
+        result_notes=result_notes,
+        previous=previous,
+        dot_short=_dot_cell(indicator.dot_short, previous_missing or "Not reported", new_text),
+        last_year=last_year,
+        dot_long=_dot_cell(indicator.dot_long, "Not reported", new_text),
+        benchmark=indicator.benchmark or "No benchmark available",
+    )
+
+
+def _tables(
+    indicators: Sequence[RatedIndicator],
+    period: Period,
+    plan: Plan,
+    notes: _Notes,
+    all_indicators: bool,
+) -> list[IndicatorTable]:
+    """Corporate Plan indicators (all of them, as the seed prints them), then Commissioning
+    Plan indicators that missed target, each with Monitor indicators for information."""
+    headers = column_headers(period)
+    tables = []
+    for kind, caption in (("CPI", "Corporate Plan Indicators"), ("SPI", "Commissioning Plan")):
+        chosen = [i for i in indicators if i.type == kind]
+        if kind == "SPI":
+            if all_indicators:
+                caption = "Commissioning Plan Indicators"
+            else:
+                caption = "Commissioning Plan Indicators (not met target)"
+                chosen = [i for i in chosen if i.missed_target or i.rag == "Monitor"]
+        if not chosen:
+            continue
+        has_monitor = any(i.rag == "Monitor" for i in chosen)
+        caption_notes = [notes.number(MONITOR_NOTE)] if has_monitor else []
+        rows = [indicator_row(i, period, plan, notes) for i in chosen]
+        tables.append(
+            IndicatorTable(caption=caption, caption_notes=caption_notes, headers=headers, rows=rows)
+        )
+    return tables
+
+
+def _bullet(indicator: RatedIndicator) -> NarrativeBullet:
+    return NarrativeBullet(
+        ref=indicator.ref,
+        title=narrative.clean(indicator.title),
+        rag_phrase=narrative.rag_phrase(indicator.rag),
+        sentence=narrative.exception_sentence(indicator),
+        comment=narrative.clean(indicator.comment) if indicator.comment else None,
+    )
+
+
+def risk_section(
+    plan: Plan, register: RiskRegister | None, threshold: int = DEFAULT_THRESHOLD
+) -> RiskSection:
+    """Where the plan's risks are held and which of them score ``threshold`` or more."""
+    if register is None:
+        return RiskSection(
+            register_name=None,
+            sentences=[
+                f"No risk register is named for the {plan.committee} Commissioning Plan, "
+                "so no risks are reported."
+            ],
+            caption="",
+            risks=[],
+        )
+    high = register.high(threshold)
+    sentences = narrative.risk_sentences(
+        plan.committee, register.name, register.title, len(register.risks), len(high), threshold
+    )
+    rows = [
+        RiskRow(
+            id=r.id,
+            title=narrative.clean(r.title),
+            owner=r.owner,
+            likelihood=r.likelihood,
+            impact=r.impact,
+            score=r.score,
+            mitigations=[narrative.clean(m) for m in r.mitigations],
+        )
+        for r in high
+    ]
+    caption = f"High level risks on the {register.name} risk register (residual score {threshold}+)"
+    return RiskSection(
+        register_name=register.name, sentences=sentences, caption=caption, risks=rows
+    )
+
+
+def plan_section(
+    plan: Plan,
+    indicators: Sequence[RatedIndicator],
+    period: Period,
+    register: RiskRegister | None,
+    *,
+    all_indicators: bool = False,
+    risk_threshold: int = DEFAULT_THRESHOLD,
+) -> PlanSection:
+    """One committee's part of the report: exceptions in words, tables, notes, risks."""
+    notes = _Notes(plan.plan)
+    missed = [i for i in indicators if i.missed_target]
+    rated = sum(i.rag in ("G", *_MISSED) for i in indicators)
+    tables = _tables(indicators, period, plan, notes, all_indicators)
+    return PlanSection(
+        plan=plan.plan,
+        committee=plan.committee,
+        title=plan.title,
+        intro=narrative.missed_intro(plan.committee, len(missed), rated),
+        bullets=[_bullet(i) for i in missed],
+        tables=tables,
+        footnotes=notes.footnotes(),
+        risks=risk_section(plan, register, risk_threshold),
+    )
+
+
+SUMMARY_HEADERS = [
+    "Theme Committee",
+    "Green",
+    "Green Amber",
+    "Red Amber",
+    "Red",
+    "Improved/Same",
+    "Worsened",
+    "Monitored only",
+    "No. indicators",
+]
+
+
+def _summary_line(row: SummaryRow) -> SummaryLine:
+    counts = (row.green, row.green_amber, row.red_amber, row.red, row.improved_same, row.worsened)
+    cells = [f"{c.percent}% ({c.count})" for c in counts]
+    return SummaryLine(
+        committee=row.committee,
+        cells=[*cells, str(row.monitor), str(row.indicators)],
+        total=row.plan == "total",
+    )
+
+
+def build_report(
+    rated: RatedPeriod,
+    period: Period,
+    plans: Sequence[Plan],
+    registers: Mapping[str, RiskRegister],
+    *,
+    all_indicators: bool = False,
+    risk_threshold: int = DEFAULT_THRESHOLD,
+) -> ReportContext:
+    """The exception report for ``period`` over ``plans`` (in the order given)."""
+    sections = [
+        plan_section(
+            plan,
+            [i for i in rated.indicators if i.plan == plan.plan],
+            period,
+            registers.get(plan.risks) if plan.risks else None,
+            all_indicators=all_indicators,
+            risk_threshold=risk_threshold,
+        )
+        for plan in plans
+    ]
+    overall = rated.summary[-1]
+    committees = [p.committee for p in plans]
+    heading = f"{committees[0]} Committee" if len(committees) == 1 else "Theme Committees"
+    return ReportContext(
+        heading=heading,
+        title=f"Quarter {period.quarter} {period.financial_year} Commissioning Plan "
+        "Performance Report",
+        period=str(period),
+        period_long=f"Quarter {period.quarter} ({period.quarter_label}) {period.financial_year}",
+        all_indicators=all_indicators,
+        risk_threshold=risk_threshold,
+        summary=SummaryTable(
+            caption=f"Table 1: Theme Committee Indicators ({period})",
+            headers=SUMMARY_HEADERS,
+            rows=[_summary_line(r) for r in rated.summary],
+            sentence=narrative.summary_sentence(overall),
+        ),
+        plans=sections,
+    )

@@ -1,0 +1,121 @@
+"""Rendering a :class:`~barnet_rag.reporting.ReportContext` with Jinja2 templates.
+
+Templates are looked up in ``--templates DIR`` first (a council may override one file and
+keep the other), then in the installed package (``barnet_rag/templates``), then in the
+repository's top-level ``templates/``. Jinja2 is imported here, inside the functions, so
+``barnet-rag --help`` and ``rate`` never load it. Undefined names are errors
+(StrictUndefined); HTML is autoescaped, and every value printed into Markdown is escaped
+so that a title such as ``<script> & co`` shows as text.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+from barnet_rag.errors import UserError
+from barnet_rag.reporting import ReportContext
+
+if TYPE_CHECKING:
+    import jinja2
+
+Format = Literal["md", "html"]
+TEMPLATE_NAMES: dict[str, str] = {"md": "report.md.j2", "html": "report.html.j2"}
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def default_template_dirs() -> list[Path]:
+    """The shipped templates: the installed package's copy, then the repository's."""
+    candidates = [_PACKAGE_DIR / "templates", _PACKAGE_DIR.parent.parent / "templates"]
+    return [d for d in candidates if (d / TEMPLATE_NAMES["md"]).is_file()]
+
+
+def markdown_escape(text: str) -> str:
+    """Escape text for a Markdown paragraph or table cell: it renders as the same text.
+
+    Backslash-escapes the characters that start emphasis, code, links, raw HTML, tables
+    and strikethrough, escapes ``&`` only where it would start an entity, and folds line
+    breaks into spaces so a value cannot break a table row.
+    """
+    text = " ".join(str(text).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _ENTITY.sub(r"\\&", text)
+
+
+def superscript(number: int) -> str:
+    """12 -> '¹²', for Markdown footnote markers as the council's papers print them."""
+    return str(number).translate(_SUPERSCRIPTS)
+
+
+def environment(fmt: Format, templates: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment for ``fmt`` with StrictUndefined and the right escaping."""
+    import jinja2
+    from markupsafe import Markup
+
+    dirs = ([templates] if templates is not None else []) + default_template_dirs()
+    if not dirs:
+        raise UserError("the report templates are missing from this installation")
+
+    def finalize(value: Any) -> Any:
+        if fmt != "md" or isinstance(value, Markup):
+            return value
+        return markdown_escape(str(value))
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=fmt == "html",
+        finalize=finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["sup"] = lambda n: Markup(superscript(int(n)))
+    return env
+
+
+def _template_line(error: BaseException) -> str:
+    """``report.html.j2:12`` from the traceback Jinja rewrites to point into templates."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f"{frame.filename}:{frame.lineno}: "
+
+
+def _chunks(context: ReportContext, fmt: Format, templates: Path | None) -> Iterator[str]:
+    import jinja2
+
+    try:
+        template = environment(fmt, templates).get_template(TEMPLATE_NAMES[fmt])
+        yield from template.generate(report=context)
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or error.name}:{error.lineno}"
+        raise UserError(f"{where}: template syntax error: {error.message}") from None
+    except jinja2.TemplateNotFound as error:
+        raise UserError(f"template {error.name} not found") from None
+    except jinja2.UndefinedError as error:
+        raise UserError(
+            f"{_template_line(error)}template uses an undefined value: {error.message} "
+            "(docs/reports.md lists the fields a template can use)"
+        ) from None
+
+
+def render_report(context: ReportContext, fmt: Format, templates: Path | None = None) -> str:
+    """The whole report as one string."""
+    return "".join(_chunks(context, fmt, templates))
+
+
+def write_report(
+    context: ReportContext, fmt: Format, stream: IO[str], templates: Path | None = None
+) -> None:
+    """Stream the report into ``stream`` chunk by chunk (used with an atomic file)."""
+    for chunk in _chunks(context, fmt, templates):
+        stream.write(chunk)
