@@ -1,0 +1,397 @@
+"""``check``: validate a whole project and collect every problem into one report.
+
+The loaders already find schema, layout and CSV problems with their locations; this module
+gathers them, adds what needs the whole project (coverage, ``since``, published ratings
+that differ from the engine's) and never stops at the first problem. Only a directory that
+is not a project at all raises (:class:`~barnet_rag.errors.UserError`, exit 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from barnet_rag.errors import InputError, Problem
+from barnet_rag.explaining import reason
+from barnet_rag.loading import (
+    BACKUP_SUFFIX,
+    ResultsStore,
+    load_plans,
+    load_schemes,
+    locate,
+    read_bytes,
+    read_text,
+    relative,
+    scheme_problems,
+)
+from barnet_rag.models import Plan, QuarterResults, Scheme
+from barnet_rag.periods import Period, financial_year_label
+from barnet_rag.rating import choose_target, format_number, is_active, rate_period
+from barnet_rag.yamlfile import read_yaml
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Every problem found in a project, with the CSV headers that give column numbers."""
+
+    root: str
+    period: str | None
+    strict: bool
+    problems: list[Problem]
+    headers: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    checked_files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity ``error``."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems of severity ``warning``."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def failed(self) -> bool:
+        """True when CI should fail: any error, or any warning under ``--strict``."""
+        return bool(self.errors) or (self.strict and bool(self.warnings))
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 when the check failed."""
+        return 1 if self.failed else 0
+
+    def column_number(self, problem: Problem) -> int | None:
+        """The 1-based position of the problem's CSV column in its file's header, if known."""
+        header = self.headers.get(problem.file or "")
+        if problem.column is None or header is None or problem.column not in header:
+            return None
+        return list(header).index(problem.column) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data: what ``check --format json`` prints."""
+        return {
+            "root": self.root,
+            "period": self.period,
+            "strict": self.strict,
+            "ok": not self.failed,
+            "files": self.checked_files,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "problems": [
+                {
+                    "code": p.code,
+                    "severity": p.severity,
+                    "file": p.file,
+                    "line": p.line,
+                    "column": p.column,
+                    "col": self.column_number(p),
+                    "path": p.path,
+                    "message": p.message,
+                    "hint": p.hint,
+                }
+                for p in self.problems
+            ],
+        }
+
+
+@dataclass
+class _Quarter:
+    """One results file as read for checking: parsed rows, raw header and refs, problems."""
+
+    shown: str
+    results: QuarterResults | None = None
+    header: list[str] | None = None
+    refs: set[str] | None = None
+    ref_at: dict[int, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def tainted(self) -> set[str] | None:
+        """Refs on rows left out for errors; None when the whole file is in doubt."""
+        refs: set[str] = set()
+        for problem in self.problems:
+            if problem.severity != "error":
+                continue
+            if problem.line is None or problem.line not in self.ref_at:
+                return None
+            refs.add(self.ref_at[problem.line])
+        return refs
+
+
+def check_project(root: Path, period: Period | None = None, strict: bool = False) -> CheckReport:
+    """Check plans, schemes and results (all periods, or only ``period``'s results file)."""
+    plans, problems = load_plans(root)
+    schemes, scheme_found = load_schemes(root)
+    problems += [_locate_band(p, root) for p in scheme_found]
+    # A scheme whose own file has problems is reported there, not again for each plan.
+    broken = {Path(p.file).stem for p in scheme_found if p.file}
+    problems += locate(
+        scheme_problems([x for x in plans if x[1].scheme not in broken], schemes), root
+    )
+    problems += _risk_problems(root, plans)
+    indicators = {i.ref: i for _, plan in plans for i in plan.indicators}
+    store = ResultsStore(root, indicators)
+    problems += store.problems + _backups(root)
+    quarters = {p: _read_quarter(store, p) for p in store}
+    selected = sorted(quarters) if period is None else [period]
+    if period is not None and period not in quarters:
+        problems.append(
+            Problem(
+                "no-results-file",
+                f"no results file for {period}",
+                f"results/{period.directory}/{period.quarter_label}.csv",
+                hint=f"create it with: barnet-rag new-quarter {period.cli_form}",
+            )
+        )
+    unloaded = _unloaded_refs(root, {shown for shown, _ in plans}, problems)
+    for p in selected:
+        if p in quarters:
+            problems += _known_refs(quarters[p], unloaded)
+            problems += _coverage(plans, p, quarters[p], strict)
+    problems += _published(plans, schemes, problems, quarters, selected)
+    headers = {q.shown: q.header for q in quarters.values() if q.header is not None}
+    return CheckReport(
+        root=str(root),
+        period=None if period is None else str(period),
+        strict=strict,
+        problems=_in_file_order(problems),
+        headers=headers,
+        checked_files=len(plans) + len(quarters),
+    )
+
+
+def _risk_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
+    """Problems in the risk registers the plans name (each register read once)."""
+    from barnet_rag.risks import load_register
+
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for shown, plan in plans:
+        if plan.risks is None or plan.risks in seen:
+            continue
+        seen.add(plan.risks)
+        try:
+            load_register(root, plan.risks, shown)
+        except InputError as error:
+            problems += error.problems
+    return problems
+
+
+def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
+    path = store.files[period]
+    quarter = _Quarter(shown=relative(path, store.root))
+    try:
+        data = read_bytes(path, quarter.shown)
+        quarter.results, quarter.problems = store.read(period)
+    except InputError as error:
+        quarter.problems = error.problems
+        return quarter
+    try:
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        header = [h.strip() for h in next(reader, [])]
+        rows = [(reader.line_num, row) for row in reader]
+    except (UnicodeDecodeError, csv.Error):
+        return quarter
+    quarter.header = header
+    if "ref" in header:
+        at = header.index("ref")
+        quarter.ref_at = {line: row[at].strip() for line, row in rows if len(row) > at}
+        quarter.refs = set(quarter.ref_at.values())
+    return quarter
+
+
+def _unloaded_refs(root: Path, loaded: set[str], problems: Sequence[Problem]) -> set[str]:
+    """Refs written in plan files that failed to load, read from the raw YAML.
+
+    Their rows are not "unknown refs": the plan's own errors say what to fix.
+    """
+    refs: set[str] = set()
+    for name in sorted({p.file for p in problems if p.file and p.file.startswith("plans/")}):
+        if name in loaded or not (root / name).is_file():
+            continue
+        try:
+            document, _ = read_yaml(name, read_text(root / name, name))
+        except InputError:
+            continue
+        data = document.data if document is not None else None
+        indicators = data.get("indicators") if isinstance(data, dict) else None
+        for item in indicators if isinstance(indicators, list) else []:
+            if isinstance(item, dict) and item.get("ref") is not None:
+                refs.add(str(item["ref"]))
+    return refs
+
+
+def _known_refs(quarter: _Quarter, unloaded: set[str]) -> list[Problem]:
+    """The file's problems, less "unknown ref" for refs of plans that failed to load."""
+    return [
+        p
+        for p in quarter.problems
+        if not (p.code == "unknown-ref" and quarter.ref_at.get(p.line or 0) in unloaded)
+    ]
+
+
+def _coverage(
+    plans: Sequence[tuple[str, Plan]], period: Period, quarter: _Quarter, strict: bool
+) -> list[Problem]:
+    """Rows missing for indicators with targets, and rows before an indicator's ``since``."""
+    problems: list[Problem] = []
+    for _, plan in plans:
+        for indicator in plan.indicators:
+            ref = indicator.ref
+            if not is_active(indicator, period):
+                result = None if quarter.results is None else quarter.results.results.get(ref)
+                if result is not None:
+                    problems.append(
+                        Problem(
+                            "before-since",
+                            f"{ref} starts in {financial_year_label(indicator.since or 0)} "
+                            f"(its since), so it has no result in {period}",
+                            quarter.shown,
+                            result.line,
+                            column="ref",
+                            hint="remove the row, or correct the indicator's since in its plan",
+                        )
+                    )
+                continue
+            if quarter.refs is None or ref in quarter.refs:
+                continue
+            target = choose_target(indicator, period)
+            if target.source == "no targets":
+                continue
+            wanted = "monitor" if target.value is None else format_number(target.value)
+            problems.append(
+                Problem(
+                    "missing-row",
+                    f"no row for {ref} (target for {period}: {wanted})",
+                    quarter.shown,
+                    column="ref",
+                    hint=f"add a row '{ref},' with a blank value if it was not reported",
+                    severity="error" if strict else "warning",
+                )
+            )
+    return problems
+
+
+def _published(
+    plans: Sequence[tuple[str, Plan]],
+    schemes: Mapping[str, Scheme],
+    problems: Sequence[Problem],
+    quarters: Mapping[Period, _Quarter],
+    selected: Sequence[Period],
+) -> list[Problem]:
+    """``published_rag`` that differs from the engine's rating, with the engine's reason.
+
+    Only plans without errors are rated, and an indicator is compared only when none of
+    the rows its rating reads (the same quarter last year up to now) was left out for an
+    error, so a broken file never yields a misleading comparison; its errors fail the check.
+    """
+    broken = {p.file for p in problems if p.severity == "error"}
+    rateable = [plan for shown, plan in plans if shown not in broken and plan.scheme in schemes]
+    results = {p: q.results for p, q in quarters.items() if q.results is not None}
+    found: list[Problem] = []
+    for period in selected:
+        quarter = quarters.get(period)
+        if quarter is None or quarter.results is None or not rateable:
+            continue
+        published = {r.ref: r for r in quarter.results.results.values() if r.published_rag}
+        doubtful = _doubtful(period, quarters)
+        if not published or doubtful is None:
+            continue
+        rated = rate_period(rateable, period, results, schemes)
+        for indicator in rated.indicators:
+            row = published.get(indicator.ref)
+            if row is None or row.published_rag == indicator.rag or indicator.ref in doubtful:
+                continue
+            found.append(
+                Problem(
+                    "published-rag",
+                    f"published_rag {row.published_rag!r} but computed {indicator.rag!r}: "
+                    f"{reason(indicator)}",
+                    quarter.shown,
+                    row.line,
+                    column="published_rag",
+                    hint="correct the published rating or the data; "
+                    f"barnet-rag explain {period.cli_form} {indicator.ref} shows every step",
+                )
+            )
+    return found
+
+
+def _doubtful(period: Period, quarters: Mapping[Period, _Quarter]) -> set[str] | None:
+    """Refs whose rows a rating for ``period`` reads were left out for errors (None: all)."""
+    refs: set[str] = set()
+    at = period.last_year()
+    while at <= period:
+        quarter = quarters.get(at)
+        if quarter is not None:
+            tainted = quarter.tainted()
+            if tainted is None:
+                return None
+            refs |= tainted
+        at = at.next()
+    return refs
+
+
+def _backups(root: Path) -> list[Problem]:
+    """Backups left by ``new-quarter --force``: a warning, so they are not committed."""
+    return [
+        Problem(
+            "backup-file",
+            "a backup copy left by new-quarter --force",
+            relative(path, root),
+            hint="delete it once you no longer need it; do not commit it",
+            severity="warning",
+        )
+        for path in sorted((root / "results").glob(f"*/*{BACKUP_SUFFIX}"))
+    ]
+
+
+_ORDER = re.compile(r"^up_to bounds must be in increasing order")
+_LAST = re.compile(r"^the last band must have no conditions")
+
+
+def _locate_band(problem: Problem, root: Path) -> Problem:
+    """Point a whole-scheme error (bounds out of order, a last band that does not match
+    everything) at the band responsible, with its line."""
+    if problem.code != "schema" or problem.path is not None or problem.file is None:
+        return problem
+    ordering, last = _ORDER.match(problem.message), _LAST.match(problem.message)
+    if not (ordering or last):
+        return problem
+    document, _ = read_yaml(problem.file, read_text(root / problem.file, problem.file))
+    bands = document.data.get("bands") if document and isinstance(document.data, dict) else None
+    if not isinstance(bands, list) or not bands:
+        return problem
+    if last:
+        index, path = len(bands) - 1, f"bands[{len(bands) - 1}]"
+        message = (
+            f"band {index + 1} is the last band, so it must have no conditions: "
+            "it has to match everything"
+        )
+    else:
+        bounds = [
+            (i, float(b["up_to"]))
+            for i, b in enumerate(bands)
+            if isinstance(b, dict) and isinstance(b.get("up_to"), int | float)
+        ]
+        drops = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b[1] < a[1]]
+        if not drops:
+            return problem
+        (before, before_bound), (index, bound) = drops[0]
+        path = f"bands[{index}].up_to"
+        message = (
+            f"band {index + 1} has up_to {bound:g}, below band {before + 1}'s "
+            f"{before_bound:g}; up_to bounds must increase from band to band"
+        )
+    return locate([replace(problem, path=path, line=None, message=message)], root)[0]
+
+
+def _in_file_order(problems: Sequence[Problem]) -> list[Problem]:
+    """Problems grouped by file (plans, schemes, results), then by line, duplicates removed."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file or "", p.line or 0))

@@ -1,0 +1,102 @@
+"""``new-quarter``: a results file ready to fill, one blank row per active indicator.
+
+Refs come in plan order; survey indicators carry the label of their latest earlier result
+so the wave is already named. An existing file is never overwritten unless asked, and then
+a ``.bak`` copy is kept beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from barnet_rag.errors import InputError, UserError
+from barnet_rag.loading import BACKUP_SUFFIX, Project, load_project, read_bytes, relative
+from barnet_rag.models import Indicator
+from barnet_rag.outputs import write_atomic
+from barnet_rag.periods import Period
+from barnet_rag.rating import is_active
+from barnet_rag.resultsfile import COLUMNS
+
+
+@dataclass(frozen=True)
+class NewQuarter:
+    """What ``new-quarter`` wrote: the file, its rows and any backup kept."""
+
+    path: Path
+    shown: str
+    rows: list[dict[str, str]]
+    backup: str | None
+
+
+def new_quarter_rows(project: Project, period: Period) -> list[dict[str, str]]:
+    """A blank row per indicator active in ``period``, in plan order, survey labels carried."""
+    indicators = [i for plan in project.plans for i in plan.indicators if is_active(i, period)]
+    labels = _latest_labels(project, period, [i for i in indicators if i.survey is not None])
+    return [
+        {
+            name: (i.ref if name == "ref" else labels.get(i.ref, "") if name == "label" else "")
+            for name in COLUMNS
+        }
+        for i in indicators
+    ]
+
+
+def _latest_labels(project: Project, period: Period, indicators: list[Indicator]) -> dict[str, str]:
+    """Each indicator's label from its latest earlier result that has one.
+
+    Earlier files that cannot be read are skipped: a label is a convenience, and ``check``
+    reports those files.
+    """
+    wanted = {i.ref for i in indicators}
+    labels: dict[str, str] = {}
+    for earlier in sorted((p for p in project.results if p < period), reverse=True):
+        if not wanted - labels.keys():
+            break
+        try:
+            quarter, _ = project.results.read(earlier)
+        except InputError:
+            continue
+        for ref in wanted - labels.keys():
+            result = quarter.results.get(ref)
+            if result is not None and result.label:
+                labels[ref] = result.label
+    return labels
+
+
+def render_rows(rows: list[dict[str, str]]) -> str:
+    """The rows as a results CSV with the full header."""
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return stream.getvalue()
+
+
+def write_new_quarter(root: Path, period: Period, force: bool = False) -> NewQuarter:
+    """Write ``results/<yyyy-yy>/Q<n>.csv`` atomically, creating the year directory.
+
+    An existing file is a :class:`UserError` (exit 2) unless ``force``, which keeps it as
+    ``Q<n>.csv.bak`` first.
+    """
+    project = load_project(root)
+    path = root / "results" / period.directory / f"{period.quarter_label}.csv"
+    shown = relative(path, root)
+    backup = None
+    if path.exists():
+        if not force:
+            raise UserError(
+                f"{shown} already exists; edit it, or pass --force to replace it with a "
+                f"blank one (the old file is kept as {shown}{BACKUP_SUFFIX})"
+            )
+        write_atomic(path.with_name(path.name + BACKUP_SUFFIX), read_bytes(path, shown))
+        backup = shown + BACKUP_SUFFIX
+    rows = new_quarter_rows(project, period)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"cannot create {relative(path.parent, root)}: {error.strerror}") from None
+    write_atomic(path, render_rows(rows))
+    return NewQuarter(path=path, shown=shown, rows=rows, backup=backup)
