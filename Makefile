@@ -24,6 +24,11 @@ run: install
 test: install-test lint
 	$(BIN)/python -m pytest
 
+## Generate the national data set once and time rate/export against DuckDB (ratios).
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run_bench
+
 lint:
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench

@@ -67,6 +67,9 @@ def rate(
     from barnet_rag.api import rate_project
     from barnet_rag.models import RAG_ORDER
 
+    if output_format == "csv":
+        rate_csv(period, root, plans, exceptions, fail_on)
+        return
     rated = rate_project(root, period, plans)
     if exceptions:
         rated = rated.model_copy(
@@ -76,15 +79,38 @@ def rate(
         )
     if output_format == "json":
         click.echo(rated.model_dump_json(indent=2))
-    elif output_format == "csv":
-        from barnet_rag.tabular import indicator_fields, indicator_rows, write_csv
-
-        write_csv(indicator_rows(rated.indicators), indicator_fields(), sys.stdout)
     else:
         print_tables(rated)
     if fail_on is not None:
         worst = RAG_ORDER[RAG_ORDER.index(fail_on) :]
         hits = [i.ref for i in rated.indicators if i.rag in worst]
+        if hits:
+            raise ThresholdReached(f"{len(hits)} rated {fail_on} or worse: {', '.join(hits)}")
+
+
+def rate_csv(
+    period: Period, root: Path, plans: tuple[str, ...], exceptions: bool, fail_on: str | None
+) -> None:
+    """CSV rows, from the columnar path for large clean projects (the same rows)."""
+    from barnet_rag.api import rate_project
+    from barnet_rag.cli.progress import busy
+    from barnet_rag.fastpath import is_large, rated_rows
+    from barnet_rag.models import RAG_ORDER
+    from barnet_rag.tabular import indicator_fields, indicator_rows, write_csv
+
+    with busy(f"Rating {period}...", slow=is_large(root)):
+        [rows] = rated_rows(
+            root,
+            [period],
+            plans,
+            lambda p: indicator_rows(rate_project(root, p, plans).indicators),
+        )
+    if exceptions:
+        rows = [r for r in rows if r["rag"] in ("GA", "RA", "R", "Monitor")]
+    write_csv(rows, indicator_fields(), sys.stdout)
+    if fail_on is not None:
+        worst = RAG_ORDER[RAG_ORDER.index(fail_on) :]
+        hits = [r["ref"] for r in rows if r["rag"] in worst]
         if hits:
             raise ThresholdReached(f"{len(hits)} rated {fail_on} or worse: {', '.join(hits)}")
 

@@ -1,0 +1,89 @@
+"""``barnet-rag export PERIOD``: every indicator's rating as open data (CSV, JSON or XLSX)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from barnet_rag.cli.common import PERIOD, plan_option, root_option
+from barnet_rag.errors import UsageError
+from barnet_rag.periods import Period
+
+STDOUT = Path("-")
+
+
+@click.command(
+    epilog="\b\nExamples:\n  barnet-rag export Q3-2017 -o q3-2017.csv\n"
+    "  barnet-rag export Q3-2017 --all-periods --format xlsx -o ratings.xlsx\n"
+    "  barnet-rag export Q3-2017 --format json | jq '.[0]'"
+)
+@click.argument("period", type=PERIOD, required=False)
+@click.option(
+    "--all-periods",
+    is_flag=True,
+    help="Every period that has a results file (up to PERIOD, if given).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json", "xlsx"]),
+    default="csv",
+    show_default=True,
+    help="CSV (UTF-8 with BOM), a JSON array of rows, or an Excel workbook.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=STDOUT,
+    show_default="stdout",
+    help="File to write (atomically); XLSX needs one.",
+)
+@root_option
+@plan_option
+def export(
+    period: Period | None,
+    all_periods: bool,
+    output_format: str,
+    output: Path,
+    root: Path,
+    plans: tuple[str, ...],
+) -> None:
+    """Export every indicator (not just exceptions) with every computed field, one row per
+    indicator and period: open data for the council's website."""
+    if output_format == "xlsx" and output == STDOUT:
+        raise UsageError(
+            "--format xlsx writes a binary workbook: give a file with -o, e.g. -o ratings.xlsx"
+        )
+    from barnet_rag.api import rate_project
+    from barnet_rag.cli.progress import busy
+    from barnet_rag.exporting import WRITERS, export_periods, export_rows
+    from barnet_rag.fastpath import is_large, rated_rows
+    from barnet_rag.loading import Project, ResultsStore, load_project
+    from barnet_rag.outputs import write_with
+    from barnet_rag.tabular import indicator_rows
+
+    loaded: list[Project] = []
+
+    def scalar(period: Period) -> list[dict[str, Any]]:
+        if not loaded:
+            loaded.append(load_project(root))
+        return indicator_rows(rate_project(root, period, plans, project=loaded[0]).indicators)
+
+    available = ResultsStore(root, {}).files if all_periods else ()
+    periods = export_periods(available, period, all_periods)
+    with busy(f"Rating {len(periods)} period(s)...", slow=is_large(root)):
+        rows = export_rows(periods, rated_rows(root, periods, plans, scalar))
+    writer = WRITERS[output_format]
+    if output == STDOUT:
+        try:
+            writer(rows, sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    else:
+        write_with(output, lambda stream: writer(rows, stream), binary=output_format == "xlsx")

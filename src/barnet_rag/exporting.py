@@ -1,0 +1,196 @@
+"""Open-data export: every indicator's rating, one row per indicator and period.
+
+Rows carry the public JSON field names of a rated indicator (DESIGN section 10) after
+``financial_year`` and ``quarter``. They are written as CSV (UTF-8 with a BOM, as Excel
+saves "CSV UTF-8"), JSON (an array of row objects) or XLSX. Text that a spreadsheet would
+run as a formula is neutralised in CSV and XLSX alike.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any
+
+from barnet_rag.errors import UserError
+from barnet_rag.models import RAG_WORDS
+from barnet_rag.periods import Period
+from barnet_rag.tabular import indicator_fields, neutralise, write_csv
+
+EXPORT_FORMATS = ("csv", "json", "xlsx")
+BOM = "\ufeff"
+
+#: Columns holding a value in the indicator's own unit (``%`` for percent indicators).
+UNIT_COLUMNS = frozenset(
+    {"value", "previous_value", "last_year_value", "target", "counted_value", "last_reported_value"}
+)
+#: Columns holding a RAG, spelled out and coloured in XLSX.
+RAG_COLUMNS = frozenset({"rag", "published_rag"})
+#: Fill and font colours per RAG (white or black text with at least AA contrast).
+RAG_COLOURS: dict[str, tuple[str, str]] = {
+    "G": ("00703C", "FFFFFF"),
+    "GA": ("FFD966", "000000"),
+    "RA": ("F4B183", "000000"),
+    "R": ("C00000", "FFFFFF"),
+    "Monitor": ("DDEBF7", "000000"),
+    "Not reported": ("E7E6E6", "000000"),
+}
+#: Rows looked at when sizing XLSX columns; enough to see every kind of value.
+WIDTH_SAMPLE = 2000
+MAX_WIDTH = 60
+#: The header row and the columns up to ``ref`` stay in view when scrolling.
+FREEZE_AT = "E2"
+
+
+def export_fields() -> list[str]:
+    """The export's columns: the period, then every JSON field of a rated indicator."""
+    return ["financial_year", "quarter", *indicator_fields()]
+
+
+def export_periods(
+    available: Iterable[Period], period: Period | None, all_periods: bool
+) -> list[Period]:
+    """The periods to export: ``period`` alone, or with ``all_periods`` every period that
+    has a results file (up to ``period`` when one is given)."""
+    if not all_periods:
+        if period is None:
+            raise UserError("give a PERIOD to export, e.g. Q3-2017, or --all-periods")
+        return [period]
+    periods = sorted(p for p in available if period is None or p <= period)
+    if not periods:
+        raise UserError(
+            "no results files to export: add results/<yyyy-yy>/Q<n>.csv, "
+            "e.g. results/2017-18/Q3.csv"
+        )
+    return periods
+
+
+def with_period(period: Period, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Export rows: each rated indicator's row after the period's year and quarter."""
+    first = {"financial_year": period.financial_year, "quarter": period.quarter_label}
+    return [{**first, **row} for row in rows]
+
+
+def export_rows(
+    periods: Sequence[Period], rated: Sequence[Sequence[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """One row per indicator and period, oldest period first; ``rated`` holds each
+    period's indicator rows (:func:`barnet_rag.tabular.indicator_rows`)."""
+    rows: list[dict[str, Any]] = []
+    for period, period_rows in zip(periods, rated, strict=True):
+        rows.extend(with_period(period, period_rows))
+    return rows
+
+
+def write_csv_export(rows: Sequence[dict[str, Any]], stream: IO[str]) -> None:
+    """CSV with a BOM, so Excel reads it as UTF-8; formula-like text neutralised."""
+    stream.write(BOM)
+    write_csv(rows, export_fields(), stream)
+
+
+def write_json_export(rows: Sequence[dict[str, Any]], stream: IO[str]) -> None:
+    """A JSON array of row objects, one per line; values as in ``rate --format json``."""
+    fields = export_fields()
+    stream.write("[")
+    for index, row in enumerate(rows):
+        stream.write(",\n" if index else "\n")
+        record = {k: _finite(row.get(k)) for k in fields}
+        stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
+    stream.write("\n]\n" if rows else "]\n")
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity: a missed target of zero (infinite shortfall) is null, as in
+    ``rate --format json``."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _decimals(value: float) -> int:
+    text = f"{value:.9f}".rstrip("0")
+    return len(text.split(".")[1])
+
+
+def number_format(column: str, value: float, unit: str | None) -> str:
+    """The XLSX number format of a numeric cell: values keep their number, formats add
+    ``%`` for percent indicators; a shortfall is a fraction shown as a percent."""
+    if column == "shortfall":
+        return "0.0%"
+    decimals = _decimals(value)
+    text = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if column in UNIT_COLUMNS and unit == "percent":
+        text += '"%"'
+    return text
+
+
+def _width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return len(RAG_WORDS.get(value, value))
+    return len(f"{value:,}") + 1 if isinstance(value, float | int) else len(str(value))
+
+
+def column_widths(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> list[int]:
+    """Widths that fit the header and the values of the first rows, capped for long text."""
+    sample = rows[:WIDTH_SAMPLE]
+    return [
+        min(MAX_WIDTH, max([len(name), *(_width(row.get(name)) for row in sample)]) + 2)
+        for name in fields
+    ]
+
+
+def write_xlsx_export(rows: Sequence[dict[str, Any]], stream: IO[bytes]) -> None:
+    """An XLSX workbook: bold frozen header, sized columns, numbers as numbers with formats,
+    RAG cells spelled out and coloured, text neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    fields = export_fields()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("ratings")
+    sheet.freeze_panes = FREEZE_AT
+    for index, width in enumerate(column_widths(rows, fields), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="D9D9D9")
+    header = []
+    for name in fields:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="top")
+        header.append(cell)
+    sheet.append(header)
+    rag_styles = {
+        rag: (PatternFill("solid", fgColor=fill), Font(bold=True, color=font))
+        for rag, (fill, font) in RAG_COLOURS.items()
+    }
+    for row in rows:
+        cells: list[Any] = []
+        unit = row.get("unit")
+        for name in fields:
+            value = row.get(name)
+            if name in RAG_COLUMNS and value in rag_styles:
+                cell = WriteOnlyCell(sheet, value=RAG_WORDS[value])
+                cell.fill, cell.font = rag_styles[value]
+                cells.append(cell)
+            elif isinstance(value, float | int) and not isinstance(value, bool):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format(name, value, unit)
+                cells.append(cell)
+            else:
+                cells.append(neutralise(value))
+        sheet.append(cells)
+    if rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{len(rows) + 1}"
+    book.save(stream)
+
+
+WRITERS: dict[str, Callable[[Sequence[dict[str, Any]], Any], None]] = {
+    "csv": write_csv_export,
+    "json": write_json_export,
+    "xlsx": write_xlsx_export,
+}

@@ -1,0 +1,359 @@
+"""Columnar rating for large projects: the same rows as the scalar engine, without models.
+
+:mod:`barnet_rag.rating` is the specification. For a national project (100,000
+indicators) building pydantic models for every plan, result and rating costs minutes, so
+this path reads the plans from :mod:`barnet_rag.plancache`, the results files straight
+into dictionaries of plain tuples, and calls the engine's own pure functions
+(:func:`~barnet_rag.rating.direction`, :func:`~barnet_rag.rating.rag_for`) per indicator.
+It produces the rows of ``rate --format csv`` and ``export`` only when every input is clean;
+on anything unusual (a problem in any file, an unknown plan, a field it does not know) it
+declines, and the caller runs the scalar engine, which reports the problem as always.
+A hypothesis test proves the rows equal the scalar engine's.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from barnet_rag.errors import BarnetRagError
+from barnet_rag.loading import ResultsStore, load_schemes, read_bytes
+from barnet_rag.models import Dot, Scheme
+from barnet_rag.periods import Period
+from barnet_rag.plancache import PlanTable, load_table, plan_files
+from barnet_rag.rating import direction, rag_for
+from barnet_rag.resultsfile import _RAGS, COLUMNS, REQUIRED, CellError, parse_value
+from barnet_rag.tabular import indicator_fields
+
+#: Projects whose plan files are smaller than this are rated by the scalar engine alone.
+MIN_PLAN_BYTES = 1_000_000
+
+_PLAIN_CHARS = frozenset("0123456789.+-")
+_MAX_MAGNITUDE = 1e12
+
+
+class Quarter:
+    """One clean results file as columns, with each ref's row number."""
+
+    def __init__(self, refs: list[str], columns: dict[str, list[str]]) -> None:
+        self.index = dict(zip(refs, range(len(refs)), strict=True))
+        self.values: list[float | None] = []
+        blank = [""] * len(refs)
+        self.labels = [t or None for t in columns.get("label", blank)]
+        self.notes = [t or None for t in columns.get("note", blank)]
+        self.comments = [t or None for t in columns.get("comment", blank)]
+        comparable = columns.get("comparable", blank)
+        self.breaks = {ref for ref, c in zip(refs, comparable, strict=True) if c}
+        self.rags = [_RAGS[t.lower()] if t else None for t in columns.get("published_rag", blank)]
+
+
+class Declined(Exception):
+    """The input is not the plain, clean kind this path handles; use the scalar engine."""
+
+
+def _values(texts: list[str]) -> list[float | None]:
+    """Parse the value column as :func:`~barnet_rag.resultsfile.parse_value` does.
+
+    Over the characters ``0-9 . + -`` :func:`float` accepts exactly the plain numbers that
+    function accepts, so a column of only those characters is parsed in one sweep.
+    """
+    if set("".join(texts)) <= _PLAIN_CHARS:
+        try:
+            values = [float(t) if t else None for t in texts]
+        except ValueError:
+            pass
+        else:
+            if all(v is None or abs(v) <= _MAX_MAGNITUDE for v in values):
+                return values
+    try:
+        return [parse_value(t)[0] for t in texts]
+    except CellError:
+        raise Declined from None
+
+
+def parse_quarter(data: bytes, units: dict[str, str]) -> Quarter:
+    """A clean results file as a :class:`Quarter`; :class:`Declined` on anything
+    :func:`~barnet_rag.resultsfile.parse_results` would report. ``units`` maps each known
+    ref to its unit."""
+    try:
+        text = data.decode("utf-8-sig")
+        table = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except (UnicodeDecodeError, csv.Error):
+        raise Declined from None
+    if not table:
+        raise Declined
+    header = [h.strip() for h in table[0]]
+    if (
+        any(h not in COLUMNS for h in header)
+        or len(set(header)) != len(header)
+        or any(r not in header for r in REQUIRED)
+    ):
+        raise Declined
+    body = table[1:]
+    width = len(header)
+    ref_at = header.index("ref")
+    if any(len(row) != width or not row[ref_at].strip() for row in body):
+        body = [row for row in body if any(cell.strip() for cell in row)]
+        if any(len(row) != width for row in body):
+            raise Declined
+    raw = list(zip(*body)) if body else [()] * width  # noqa: B905 - widths checked
+    columns = {name: [cell.strip() for cell in raw[i]] for i, name in enumerate(header)}
+    refs = columns["ref"]
+    if not set(refs) <= units.keys():
+        raise Declined
+    if len(set(refs)) != len(refs):
+        raise Declined
+    quarter = Quarter(refs, columns)
+    quarter.values = values = _values(columns["value"])
+    for ref, value in zip(refs, values, strict=True):
+        if value is not None and not 0 <= value <= 100 and units[ref] == "percent":
+            raise Declined
+    comparable = {c.lower() for c in columns.get("comparable", ())}
+    rags = {t.lower() for t in columns.get("published_rag", ()) if t}
+    if not comparable <= {"", "no"} or not rags <= _RAGS.keys():
+        raise Declined
+    return quarter
+
+
+class Quarters:
+    """The results files of a project, each read once and only when first asked for."""
+
+    def __init__(self, store: ResultsStore, units: dict[str, str]) -> None:
+        self.store = store
+        self.units = units
+        self.read: dict[Period, Quarter | None] = {}
+
+    def get(self, period: Period) -> Quarter | None:
+        """The period's rows, or ``None`` when it has no results file."""
+        if period not in self.read:
+            path = self.store.files.get(period)
+            if path is None:
+                self.read[period] = None
+            else:
+                try:
+                    data = read_bytes(path, str(path))
+                except BarnetRagError:
+                    raise Declined from None
+                self.read[period] = parse_quarter(data, self.units)
+        return self.read[period]
+
+    def breaks(self, start: Period, end: Period) -> set[str]:
+        """Refs with a ``comparable: no`` result after ``start`` up to ``end``."""
+        found: set[str] = set()
+        period = start.next()
+        while period <= end:
+            quarter = self.get(period)
+            if quarter is not None:
+                found |= quarter.breaks
+            period = period.next()
+        return found
+
+
+def _interval(survey: str | None, ci: float | None, n: int | None, value: float | None) -> float:
+    """The survey interval, as :func:`~barnet_rag.rating.interval_for` computes it."""
+    if survey is None or value is None:
+        return 0.0
+    if ci is not None:
+        return ci
+    assert n is not None
+    p = min(max(value / 100.0, 0.0), 1.0)
+    return round(100.0 * 1.96 * math.sqrt(p * (1.0 - p) / n), 1)
+
+
+#: The fields a row holds; the path declines if the public fields differ.
+FIELDS = [
+    "plan", "ref", "title", "type", "polarity", "unit", "value", "label", "target",
+    "annual_target", "tolerance", "rag", "published_rag", "previous_value", "dot_short",
+    "last_year_value", "last_year_label", "dot_long", "previous_label", "counted_value",
+    "shortfall", "survey", "frequency", "benchmark", "note", "comment",
+    "last_reported_value", "last_reported_label", "last_reported_period", "comparable",
+]  # fmt: skip
+
+_EMPTY = Quarter([], {})
+LastReported = tuple[Period, float, str | None]
+
+
+class FastProject:
+    """A large project opened for columnar rating: its indicator table, schemes and files."""
+
+    def __init__(self, table: PlanTable, schemes: dict[str, Scheme], store: ResultsStore):
+        self.table = table
+        self.schemes = schemes
+        self.store = store
+        columns = table.columns
+        self.quarters = Quarters(store, dict(zip(columns["ref"], columns["unit"], strict=True)))
+        self.ranges: dict[str, range] = {}
+        for index, plan in enumerate(columns["plan"]):
+            start = self.ranges[plan].start if plan in self.ranges else index
+            self.ranges[plan] = range(start, index + 1)
+
+    def _last_reported(self, period: Period, refs: list[str]) -> dict[str, LastReported]:
+        """The latest earlier result with a value for each of ``refs``, reading earlier
+        files newest first only while some ref still has none."""
+        found: dict[str, LastReported] = {}
+        wanted = set(refs)
+        for before in sorted((p for p in self.store.files if p < period), reverse=True):
+            if not wanted:
+                break
+            quarter = self.quarters.get(before)
+            assert quarter is not None
+            for ref in list(wanted):
+                j = quarter.index.get(ref)
+                value = None if j is None else quarter.values[j]
+                if j is not None and value is not None:
+                    found[ref] = (before, value, quarter.labels[j])
+                    wanted.discard(ref)
+        return found
+
+    def rows(self, period: Period, plans: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Every active indicator's row for ``period``, field for field the scalar engine's
+        JSON-mode dump and in its order; :class:`Declined` when it should run instead."""
+        slugs = list(dict.fromkeys(plans)) or list(self.ranges)
+        if any(s not in self.ranges for s in slugs) or period not in self.store.files:
+            raise Declined
+        c = self.table.columns
+        targets, annuals = self.table.targets(period)
+        get = self.quarters.get
+        now = get(period) or _EMPTY
+        before = get(period.previous()) or _EMPTY
+        year_ago = get(period.last_year()) or _EMPTY
+        short_breaks = self.quarters.breaks(period.previous(), period)
+        long_breaks = self.quarters.breaks(period.last_year(), period)
+        rows = []
+        for slug in slugs:
+            scheme = self.schemes[c["scheme"][self.ranges[slug].start]]
+            for i in self.ranges[slug]:
+                since = c["since"][i]
+                if since is not None and since > period.year:
+                    continue
+                ref, polarity, survey = c["ref"][i], c["polarity"][i], c["survey"][i]
+                j, k, m = now.index.get(ref), before.index.get(ref), year_ago.index.get(ref)
+                value = None if j is None else now.values[j]
+                interval = _interval(
+                    survey, c["confidence_interval"][i], c["sample_size"][i], value
+                )
+                tolerance = interval if survey is not None else c["dot_tolerance"][i]
+                previous_value = None if k is None else before.values[k]
+                last_year_value = None if m is None else year_ago.values[m]
+                dot_short = direction(
+                    value,
+                    previous_value,
+                    tolerance,
+                    polarity,
+                    broken=ref in short_breaks,
+                    missing="not reported",
+                )
+                missing: Dot = "new" if since == period.year else "no comparison"
+                dot_long = direction(
+                    value,
+                    last_year_value,
+                    tolerance,
+                    polarity,
+                    broken=ref in long_breaks,
+                    missing=missing,
+                )
+                rag, counted, shortfall, _ = rag_for(
+                    value, targets[i], interval, polarity, dot_long, scheme
+                )
+                rows.append(
+                    {
+                        "plan": slug,
+                        "ref": ref,
+                        "title": c["title"][i],
+                        "type": c["type"][i],
+                        "polarity": polarity,
+                        "unit": c["unit"][i],
+                        "value": value,
+                        "label": None if j is None else now.labels[j],
+                        "target": targets[i],
+                        "annual_target": annuals[i],
+                        "tolerance": tolerance,
+                        "rag": rag,
+                        "published_rag": None if j is None else now.rags[j],
+                        "previous_value": previous_value,
+                        "dot_short": dot_short,
+                        "last_year_value": last_year_value,
+                        "last_year_label": None if m is None else year_ago.labels[m],
+                        "dot_long": dot_long,
+                        "previous_label": None if k is None else before.labels[k],
+                        "counted_value": counted,
+                        "shortfall": shortfall,
+                        "survey": survey,
+                        "frequency": c["frequency"][i],
+                        "benchmark": c["benchmark"][i],
+                        "note": None if j is None else now.notes[j],
+                        "comment": None if j is None else now.comments[j],
+                        "last_reported_value": None,
+                        "last_reported_label": None,
+                        "last_reported_period": None,
+                        "comparable": True if j is None else ref not in now.breaks,
+                    }
+                )
+        lacking = {r["ref"]: r for r in rows if r["dot_long"] == "no comparison"}
+        for ref, (when, value, label) in self._last_reported(period, list(lacking)).items():
+            lacking[ref].update(
+                last_reported_value=value, last_reported_label=label, last_reported_period=str(when)
+            )
+        return rows
+
+
+def is_large(root: Path, min_plan_bytes: int | None = None) -> bool:
+    """Plan files of at least ``min_plan_bytes`` (default :data:`MIN_PLAN_BYTES`): a
+    project the columnar path is for, and whose rating takes a second or more."""
+    least = MIN_PLAN_BYTES if min_plan_bytes is None else min_plan_bytes
+    return sum(f.stat().st_size for f in plan_files(root)) >= least
+
+
+def open_fast(root: Path, min_plan_bytes: int | None = None) -> FastProject | None:
+    """The project opened for columnar rating, or ``None`` when the scalar engine should
+    run: a small project, changed public fields, or any problem in plans or schemes."""
+    if not is_large(root, min_plan_bytes) or indicator_fields() != FIELDS:
+        return None
+    table = load_table(root)
+    if table is None:
+        return None
+    schemes, problems = load_schemes(root)
+    store = ResultsStore(root, {})
+    if problems or store.problems or not set(table.columns["scheme"]) <= schemes.keys():
+        return None
+    return FastProject(table, schemes, store)
+
+
+def fast_rows(
+    root: Path, periods: Sequence[Period], plans: Sequence[str] = (), min_plan_bytes: int | None = 0
+) -> list[list[dict[str, Any]]] | None:
+    """Rows per period from the columnar path, or ``None`` to use the scalar engine.
+
+    The cyclic garbage collector is paused meanwhile: the path builds millions of small
+    acyclic objects (cells, rows), and collections triggered by them cost a third of
+    the time without ever finding garbage.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        project = open_fast(root, min_plan_bytes)
+        if project is None:
+            return None
+        return [project.rows(period, plans) for period in periods]
+    except Declined:
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def rated_rows(
+    root: Path,
+    periods: Sequence[Period],
+    plans: Sequence[str],
+    scalar: Callable[[Period], list[dict[str, Any]]],
+    min_plan_bytes: int | None = None,
+) -> list[list[dict[str, Any]]]:
+    """Rows per period: columnar for large clean projects, else ``scalar(period)``."""
+    fast = fast_rows(root, periods, plans, min_plan_bytes)
+    return fast if fast is not None else [scalar(period) for period in periods]

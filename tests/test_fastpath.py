@@ -1,0 +1,210 @@
+"""The columnar path for large projects gives exactly the scalar engine's rows, or declines."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from barnet_rag import fastpath
+from barnet_rag.api import rate_project
+from barnet_rag.cli import main
+from barnet_rag.fastpath import fast_rows
+from barnet_rag.periods import Period
+from barnet_rag.plancache import NO_CACHE_ENV, cache_directory
+from barnet_rag.tabular import indicator_rows
+
+PERIODS = [Period(2016, 1), Period(2016, 2), Period(2016, 3), Period(2016, 4)]
+PERIODS += [Period(2017, 1), Period(2017, 2), Period(2017, 3)]
+
+numbers = st.one_of(
+    st.integers(0, 100).map(float), st.sampled_from([0.0, 4.4, 59.95, 60.0, 64.4, 99.5])
+)
+targets = st.one_of(numbers, st.just("monitor"), st.sampled_from(["Increase", "Decrease"]))
+
+
+@st.composite
+def indicators(draw: Any, index: int) -> dict[str, Any]:
+    """One plan indicator with random polarity, survey, since, tolerance and targets."""
+    indicator: dict[str, Any] = {
+        "ref": f"X/{index}",
+        "title": draw(st.sampled_from(["Plain", "=SUM(A1)", "Rate – per 1,000"])),
+        "type": draw(st.sampled_from(["CPI", "SPI"])),
+        "polarity": draw(st.sampled_from(["bigger", "smaller"])),
+        "unit": "percent",
+    }
+    if draw(st.booleans()):
+        indicator["survey"] = draw(st.sampled_from(["FIXED", "SAMPLED"]))
+    if draw(st.booleans()):
+        indicator["since"] = draw(st.sampled_from(["2016/17", "2017/18", "2018/19"]))
+    if draw(st.booleans()):
+        indicator["dot_tolerance"] = draw(st.sampled_from([0.5, 1.0, 4.4]))
+    years = {}
+    for year in draw(st.lists(st.sampled_from(["2016/17", "2017/18"]), unique=True)):
+        entry = {"annual": draw(targets)}
+        for quarter in draw(st.lists(st.sampled_from(["Q1", "Q2", "Q3", "Q4"]), unique=True)):
+            entry[quarter] = draw(st.one_of(numbers, st.just("monitor")))
+        years[year] = entry
+    indicator["targets"] = years
+    return indicator
+
+
+@st.composite
+def projects(draw: Any) -> dict[str, str]:
+    """A project of one or two plans and results files for some of seven quarters."""
+    files: dict[str, str] = {}
+    refs = []
+    count = 0
+    for slug in draw(st.lists(st.sampled_from(["a", "b"]), min_size=1, unique=True)):
+        size = draw(st.integers(1, 4))
+        plan = {
+            "plan": slug,
+            "committee": slug.upper(),
+            "title": f"Plan {slug}",
+            "scheme": draw(st.sampled_from(["barnet", "bands"])),
+            "surveys": {
+                "FIXED": {"title": "Fixed", "confidence_interval": 4.4},
+                "SAMPLED": {"title": "Sampled", "sample_size": 500},
+            },
+            "indicators": [draw(indicators(count + i)) for i in range(size)],
+        }
+        count += size
+        refs += [i["ref"] for i in plan["indicators"]]
+        files[f"plans/{slug}.yaml"] = json.dumps(plan)
+    for period in PERIODS:
+        if period != PERIODS[-1] and draw(st.integers(0, 4)) == 0:
+            continue
+        lines = ["ref,value,label,comparable,comment,published_rag"]
+        for ref in refs:
+            if draw(st.integers(0, 5)) == 0:
+                continue
+            value = draw(st.one_of(st.just(""), st.integers(0, 100).map(str), st.just("64.4%")))
+            label = draw(st.sampled_from(["", "Autumn", "-dash"]))
+            comparable = "no" if draw(st.integers(0, 6)) == 0 else ""
+            rag = draw(st.sampled_from(["", "G", "r", "Monitor"]))
+            lines.append(f"{ref},{value},{label},{comparable},+note,{rag}")
+        files[f"results/{period.directory}/{period.quarter_label}.csv"] = "\n".join(lines) + "\n"
+    return files
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def no_cache() -> Iterator[None]:
+    os.environ[NO_CACHE_ENV] = "1"
+    try:
+        yield
+    finally:
+        del os.environ[NO_CACHE_ENV]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects(), st.lists(st.sampled_from(["a", "b"]), max_size=2))
+def test_columnar_rows_equal_the_scalar_engine(files: dict[str, str], plans: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        write(root, files)
+        os.environ[NO_CACHE_ENV] = "1"
+        try:
+            fast = fast_rows(root, [PERIODS[-1]], plans)
+        finally:
+            del os.environ[NO_CACHE_ENV]
+        slugs = {name.removeprefix("plans/").removesuffix(".yaml") for name in files}
+        if not set(plans) <= slugs:
+            assert fast is None  # the scalar engine reports the unknown plan
+            return
+        assert fast is not None
+        scalar = indicator_rows(rate_project(root, PERIODS[-1], plans).indicators)
+        assert fast == [scalar]
+
+
+def test_the_cache_is_keyed_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "project"
+    for name in ("plans", "results"):
+        (root / name).mkdir(parents=True)
+    example = Path(__file__).resolve().parent.parent
+    plan = (example / "plans" / "community-leadership.yaml").read_text(encoding="utf-8")
+    (root / "plans" / "community-leadership.yaml").write_text(plan, encoding="utf-8")
+    write(root, {"results/2017-18/Q3.csv": "ref,value\nCG/S4,60\n"})
+    first = fast_rows(root, [Period(2017, 3)])
+    assert first is not None and len(list(cache_directory().iterdir())) == 1
+    assert fast_rows(root, [Period(2017, 3)]) == first  # read back from the cache
+    changed = plan.replace("2017/18: {annual: 68, Q3: 68}", "2017/18: {annual: 68, Q3: 50}")
+    (root / "plans" / "community-leadership.yaml").write_text(changed, encoding="utf-8")
+    again = fast_rows(root, [Period(2017, 3)])
+    assert again is not None
+    s4 = next(r for r in again[0] if r["ref"] == "CG/S4")
+    assert (s4["target"], s4["rag"]) == (50.0, "G")
+    assert len(list(cache_directory().iterdir())) == 2
+
+
+@pytest.mark.usefixtures("no_cache")
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("unknown ref", "ref,value\nCG/S4,60\nNOPE,1\n"),
+        ("bad value", "ref,value\nCG/S4,sixty\n"),
+        ("percent range", "ref,value\nCG/S4,160\n"),
+        ("duplicate ref", "ref,value\nCG/S4,60\nCG/S4,61\n"),
+        ("ragged row", "ref,value\nCG/S4,60,1\n"),
+        ("unknown column", "ref,value,colour\nCG/S4,60,red\n"),
+        ("bad comparable", "ref,value,comparable\nCG/S4,60,maybe\n"),
+    ],
+)
+def test_any_problem_declines_so_the_scalar_engine_reports_it(
+    make_tree: Any, name: str, text: str
+) -> None:
+    example = Path(__file__).resolve().parent.parent
+    plan = (example / "plans" / "community-leadership.yaml").read_text(encoding="utf-8")
+    root = make_tree({"plans/p.yaml": plan, "results/2017-18/Q3.csv": text})
+    assert fast_rows(root, [Period(2017, 3)]) is None, name
+
+
+@pytest.mark.usefixtures("no_cache")
+def test_blank_rows_are_skipped_as_the_scalar_engine_skips_them(make_tree: Any) -> None:
+    example = Path(__file__).resolve().parent.parent
+    plan = (example / "plans" / "community-leadership.yaml").read_text(encoding="utf-8")
+    text = "ref,value,label\nCG/S4,60,Autumn 2017\n,,\n\n ,  , \nCG/S5,75%,\n"
+    root = make_tree({"plans/p.yaml": plan, "results/2017-18/Q3.csv": text})
+    scalar = indicator_rows(rate_project(root, Period(2017, 3)).indicators)
+    assert fast_rows(root, [Period(2017, 3)]) == [scalar]
+
+
+@pytest.mark.usefixtures("no_cache")
+def test_rate_csv_uses_it_and_prints_nothing_extra_when_piped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    example = Path(__file__).resolve().parent.parent
+    monkeypatch.setattr(fastpath, "MIN_PLAN_BYTES", 0)
+    calls: list[Period] = []
+    original = fastpath.FastProject.rows
+
+    def spy(self: fastpath.FastProject, period: Period, plans: Any = ()) -> Any:
+        calls.append(period)
+        return original(self, period, plans)
+
+    monkeypatch.setattr(fastpath.FastProject, "rows", spy)
+    result = CliRunner().invoke(
+        main, ["rate", "Q3-2017", "--format", "csv", "--root", str(example)]
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert calls == [Period(2017, 3)]
+    scalar = CliRunner().invoke(
+        main, ["rate", "Q3-2017", "--format", "json", "--root", str(example)]
+    )
+    refs = [i["ref"] for i in json.loads(scalar.stdout)["indicators"]]
+    assert [line.split(",")[1] for line in result.stdout.splitlines()[1:]] == refs
