@@ -7,6 +7,7 @@ directory, the command runs there, and the exit code and the whole of stderr are
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -116,7 +117,7 @@ def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     project = build_project(case, tmp_path / "project")
     monkeypatch.chdir(project)
     try:
-        result = CliRunner().invoke(main, case.args)
+        result = CliRunner().invoke(main, case.args, prog_name="barnet-rag")
     finally:
         for name in case.chmod:
             (project / name).chmod(0o644)
@@ -125,7 +126,6 @@ def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         assert text in result.stdout
     for name in case.must_not_exist:
         assert not (project / name).exists()
-        assert not (Path.cwd() / name).exists()
 
 
 SUBPROCESS_CASES = [c for c in CASES if c.subprocess]
@@ -154,3 +154,16 @@ def test_bad_input_in_a_real_process(case: Case, how: str, tmp_path: Path) -> No
     )
     assert (done.returncode, done.stderr) == (case.exit_code, case.stderr), case.about
     assert "Traceback" not in done.stdout + done.stderr
+    for name in case.must_not_exist:
+        assert not (project / name).exists()
+
+
+def test_docs_errors_md_lists_the_corpus_as_it_is() -> None:
+    spec = importlib.util.spec_from_file_location("make_table", CORPUS / "make_table.py")
+    assert spec is not None and spec.loader is not None
+    make_table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_table)
+    document = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert document == make_table.refreshed(document), (
+        "docs/errors.md is out of date: run python tests/bad_inputs/make_table.py --write"
+    )

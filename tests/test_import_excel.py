@@ -115,7 +115,8 @@ def test_wrong_sheet_and_missing_column(example_copy: Path) -> None:
     code, _, err = run(example_copy, str(example_copy / "w.xlsx"), "--period", "Q3-2017")
     assert (code, err) == (
         2,
-        "error: Sheet1!1:1: no 'value' column in the header row (the header needs at least ref and value)\n",
+        "error: Sheet1!1:1: no 'value' column in the header row "
+        "(the header needs at least ref and value)\n",
     )
 
 

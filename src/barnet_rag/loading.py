@@ -24,6 +24,8 @@ from barnet_rag.schemes import available_schemes
 from barnet_rag.yamlfile import read_yaml, validation_problems
 
 _QUARTER_FILE = re.compile(r"^Q([1-4])\.csv$")
+#: Suffix of the backup ``new-quarter --force`` keeps; not a results file.
+BACKUP_SUFFIX = ".bak"
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -56,16 +58,47 @@ def read_text(path: Path, shown: str) -> str:
 
 
 def read_bytes(path: Path, shown: str) -> bytes:
-    """Read a file, turning a missing, unreadable or directory path into a clear error."""
+    """Read a file, turning a missing, unreadable or directory path into a clear error.
+
+    Anything but a regular file (a named pipe, a device) is refused before it is opened:
+    reading one could block forever.
+    """
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise InputError(
+                [
+                    Problem(
+                        "not-a-file",
+                        "is not a regular file (a named pipe or device?)",
+                        shown,
+                        hint="replace it with the file itself",
+                    )
+                ]
+            )
         return path.read_bytes()
     except IsADirectoryError:
-        raise InputError([Problem("not-a-file", "is a directory, not a file", shown)]) from None
+        raise InputError(
+            [
+                Problem(
+                    "not-a-file",
+                    "is a directory, not a file",
+                    shown,
+                    hint="move the directory away and put the file in its place",
+                )
+            ]
+        ) from None
     except FileNotFoundError:
         raise InputError([Problem("missing-file", "does not exist", shown)]) from None
     except OSError as error:
         raise InputError(
-            [Problem("unreadable", f"cannot be read: {error.strerror}", shown)]
+            [
+                Problem(
+                    "unreadable",
+                    f"cannot be read: {error.strerror}",
+                    shown,
+                    hint="check the file's permissions, or whether another program has it locked",
+                )
+            ]
         ) from None
 
 
@@ -201,8 +234,9 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
     """Every ``plans/*.yaml`` in name order, with the problems found in and across them."""
     directory = root / "plans"
     if not directory.is_dir():
+        where = "the current directory" if root == Path() else str(root)
         raise UserError(
-            f"{root} is not a barnet-rag project: it has no plans/ directory "
+            f"{where} is not a barnet-rag project: it has no plans/ directory "
             "(run in a project directory or pass --root DIR)"
         )
     plans: list[tuple[str, Plan]] = []
@@ -302,6 +336,8 @@ class ResultsStore(Mapping[Period, QuarterResults]):
                 )
                 continue
             for path in sorted(year_dir.iterdir()):
+                if path.name.endswith(BACKUP_SUFFIX):
+                    continue  # a copy kept by ``new-quarter --force``; ``check`` warns
                 match = _QUARTER_FILE.match(path.name)
                 if match is None:
                     self.problems.append(
@@ -352,7 +388,10 @@ def load_project(root: Path) -> Project:
     """Load plans and schemes, raising one :class:`InputError` with every problem found."""
     plans, problems = load_plans(root)
     schemes, scheme_found = load_schemes(root)
-    problems += scheme_found + scheme_problems(plans, schemes)
+    # A scheme whose own file has problems is reported there, not again for each plan.
+    broken = {Path(p.file).stem for p in scheme_found if p.file}
+    unbroken = [(shown, plan) for shown, plan in plans if plan.scheme not in broken]
+    problems += scheme_found + locate(scheme_problems(unbroken, schemes), root)
     indicators = {i.ref: i for _, p in plans for i in p.indicators}
     store = ResultsStore(root, indicators)
     problems += store.problems

@@ -109,6 +109,11 @@ def _header_problems(header: list[str], shown: str) -> list[Problem]:
     return problems
 
 
+_QUOTE_HINT = (
+    'check the double quotes: a quoted cell must end with " and a " inside it is written ""'
+)
+
+
 def _cell_problem(code: str, message: str, shown: str, line: int, column: str) -> Problem:
     return Problem(code, message, shown, line, column=column)
 
@@ -124,7 +129,7 @@ def parse_results(
     try:
         header = [h.strip() for h in next(rows, [])]
     except csv.Error as error:
-        return {}, [Problem("csv-syntax", f"not valid CSV: {error}", shown, 1)]
+        return {}, [Problem("csv-syntax", f"not valid CSV: {error}", shown, 1, hint=_QUOTE_HINT)]
     if not any(header):
         return {}, [
             Problem(
@@ -141,12 +146,15 @@ def parse_results(
     results: dict[str, Result] = {}
     lines: dict[str, int] = {}
     while True:
+        start = rows.line_num + 1
         try:
             row = next(rows)
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(Problem("csv-syntax", f"not valid CSV: {error}", shown, rows.line_num))
+            problems.append(
+                Problem("csv-syntax", f"not valid CSV: {error}", shown, start, hint=_QUOTE_HINT)
+            )
             break
         line = rows.line_num
         if not any(cell.strip() for cell in row):
@@ -155,7 +163,7 @@ def parse_results(
             problems.append(
                 Problem(
                     "ragged-row",
-                    f"the row has {len(row)} cells but the header has {len(header)}",
+                    f"the row has {_cells(len(row))} but the header has {_cells(len(header))}",
                     shown,
                     line,
                     hint="check for a missing or extra comma; quote cells that contain commas",
@@ -181,6 +189,10 @@ def parse_results(
         results[result.ref] = result
         lines[result.ref] = line
     return results, problems
+
+
+def _cells(count: int) -> str:
+    return f"{count} cell" if count == 1 else f"{count} cells"
 
 
 def _parse_row(

@@ -9,6 +9,7 @@ tree to a line. Only the safe loader is used: ``!!python/object`` tags never bui
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -22,6 +23,10 @@ from barnet_rag.errors import Problem
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Loc = tuple[str | int, ...]
+
+_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+_SYNTAX_HINT = "check the indentation, quotes and brackets on this line and the lines above"
+_UNKNOWN_TAG = re.compile(r"constructor for the tag '([^']*)'")
 
 
 class YamlDocument:
@@ -70,7 +75,7 @@ def format_loc(loc: Sequence[str | int]) -> str:
     return text
 
 
-def _structure_problems(file: str, root: yaml.Node) -> list[Problem]:
+def _structure_problems(file: str, root: yaml.Node, text: str) -> list[Problem]:
     """Duplicate keys and aliases, found by one walk over the node tree."""
     problems: list[Problem] = []
     seen: set[int] = set()
@@ -78,16 +83,7 @@ def _structure_problems(file: str, root: yaml.Node) -> list[Problem]:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            problems.append(
-                Problem(
-                    "yaml-alias",
-                    "YAML aliases (*name) are not allowed",
-                    file,
-                    node.start_mark.line + 1,
-                    hint="write the value out in full",
-                )
-            )
-            return problems
+            return [_alias_problem(file, node, text)]
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             first: dict[str, int] = {}
@@ -112,10 +108,47 @@ def _structure_problems(file: str, root: yaml.Node) -> list[Problem]:
     return problems
 
 
+def _alias_problem(file: str, node: yaml.Node, text: str) -> Problem:
+    """Point at the first ``*alias`` in the text (the node tree no longer shows where it was)."""
+    line, name = node.start_mark.line + 1, "name"
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark else line
+            name = str(event.anchor)
+            break
+    return Problem(
+        "yaml-alias",
+        f"YAML aliases (*{name}) are not allowed",
+        file,
+        line,
+        hint="write the value out in full",
+    )
+
+
+def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    at = mark.line + 1 if mark is not None else None
+    tag = _UNKNOWN_TAG.search(str(error.problem or ""))
+    if isinstance(error, yaml.constructor.ConstructorError) and tag:
+        name = tag[1].replace("tag:yaml.org,2002:", "!!")
+        return Problem(
+            "yaml-tag",
+            f"the YAML tag {name} is not allowed",
+            file,
+            at,
+            hint="remove it: only plain text, numbers, lists and mappings are read",
+        )
+    message = str(error.problem or error.context or "not valid YAML")
+    if error.context and error.problem:
+        message = f"{error.context}, {error.problem}"
+    return Problem("yaml-syntax", f"not valid YAML: {message}", file, at, hint=_SYNTAX_HINT)
+
+
 def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse YAML text safely; return the document, or the problems that stop it."""
-    if "\t" in text:
-        line = text[: text.index("\t")].count("\n") + 1
+    tab = _TAB_INDENT.search(text)
+    if tab is not None:
+        line = text[: tab.start()].count("\n") + 1
         return None, [
             Problem(
                 "yaml-tab",
@@ -129,18 +162,29 @@ def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
     try:
         root = loader.get_single_node()
         if root is None:
-            return None, [Problem("yaml-empty", "the file is empty", file, 1)]
-        problems = _structure_problems(file, root)
+            return None, [
+                Problem("yaml-empty", "the file is empty", file, 1, hint="fill it in or delete it")
+            ]
+        problems = _structure_problems(file, root, text)
         if problems:
             return None, problems
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        at = mark.line + 1 if mark is not None else None
-        message = str(error.problem or error.context or "not valid YAML")
-        if error.context and error.problem:
-            message = f"{error.context}, {error.problem}"
-        return None, [Problem("yaml-syntax", f"not valid YAML: {message}", file, at)]
+        return None, [_syntax_problem(file, error)]
+    except yaml.reader.ReaderError as error:
+        # The C reader counts UTF-8 bytes, the Python one characters: find the character.
+        where = text.find(chr(error.character)) if isinstance(error.character, int) else -1
+        return None, [
+            Problem(
+                "yaml-character",
+                f"the control character U+{error.character:04X} is not allowed in YAML"
+                if isinstance(error.character, int)
+                else f"not valid YAML: {error.reason}",
+                file,
+                text[:where].count("\n") + 1 if where >= 0 else None,
+                hint="delete it; it often comes with text pasted from another program",
+            )
+        ]
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         return None, [Problem("yaml-syntax", f"not valid YAML: {error}", file)]
     finally:
@@ -182,7 +226,8 @@ def _element(annotation: Any) -> Any:
 def _clean_message(message: str) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
-    return message.replace("Input should be", "should be")
+    message = message.replace(", unable to parse string as a number", "")
+    return message.replace("Input should be", "should be").replace("a valid string", "text")
 
 
 def validation_problems(
@@ -191,6 +236,8 @@ def validation_problems(
     """Turn pydantic errors into located problems: ``file:line: yaml.path: message``."""
     grouped: dict[tuple[Loc, str], list[str]] = {}
     lines: dict[tuple[Loc, str], int | None] = {}
+    misspelt: set[tuple[Loc, str]] = set()
+    missing: dict[tuple[Loc, str], str] = {}
     for item in error.errors():
         loc = tuple(item["loc"])
         line, found = document.line_of(loc)
@@ -199,21 +246,29 @@ def validation_problems(
             key = str(loc[-1])
             allowed = _allowed_keys(model, found[:-1]) or []
             close = difflib.get_close_matches(key, allowed, n=1)
-            message = f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+            message = f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else ".")
             if allowed:
                 message += f" Allowed keys: {', '.join(allowed)}"
+            if close:
+                misspelt.add((found[:-1], close[0]))
             place = found[:-1]
         elif kind == "missing":
             message = f"missing required key {str(loc[-1])!r}"
             place = found
+            missing[(found, str(loc[-1]))] = message
         else:
             message = _clean_message(item["msg"])
             place = found
         group = (place, kind if kind in ("extra_forbidden", "missing") else "value")
         grouped.setdefault(group, []).append(message)
         lines.setdefault(group, line)
+    for place, key in misspelt & set(missing):
+        # "unknown key 'polarty'; did you mean 'polarity'?" says it all.
+        grouped[(place, "missing")].remove(missing[(place, key)])
     problems = []
     for (place, kind), messages in grouped.items():
+        if not messages:
+            continue
         if kind == "value" and len(messages) > 1:
             parts = [m.removeprefix("should be ") for m in dict.fromkeys(messages)]
             text = "should be " + " or ".join(parts)

@@ -7,6 +7,8 @@ commands that need them, so ``--help`` and ``rate`` start fast.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from typing import Any
 
@@ -17,6 +19,8 @@ from barnet_rag.errors import BarnetRagError, InputError
 
 ISSUES_URL = "https://github.com/barnet-rag/barnet-rag/issues"
 BUG_EXIT = 3
+#: What a shell reports for a process stopped by SIGPIPE: the reader of our output went away.
+BROKEN_PIPE_EXIT = 141
 
 
 class RagGroup(click.Group):
@@ -33,6 +37,13 @@ class RagGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # `barnet-rag rate ... | head`: the reader stopped; no message, as for other tools.
+            # Point stdout at /dev/null so the interpreter's last flush cannot fail again.
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(BROKEN_PIPE_EXIT)
         except Exception:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -76,6 +87,30 @@ from barnet_rag.cli import rate as _rate  # noqa: E402
 
 main.add_command(_rate.rate)
 
+from barnet_rag.cli import chart as _chart  # noqa: E402
+
+main.add_command(_chart.chart)
+
+from barnet_rag.cli import report as _report  # noqa: E402
+
+main.add_command(_report.report)
+
+from barnet_rag.cli import check as _check  # noqa: E402
+
+main.add_command(_check.check)
+
+from barnet_rag.cli import explain as _explain  # noqa: E402
+
+main.add_command(_explain.explain)
+
+from barnet_rag.cli import new_quarter as _new_quarter  # noqa: E402
+
+main.add_command(_new_quarter.new_quarter)
+
 from barnet_rag.cli import import_results as _import_results  # noqa: E402
 
 main.add_command(_import_results.import_results)
+
+from barnet_rag.cli import export as _export  # noqa: E402
+
+main.add_command(_export.export)
