@@ -46,6 +46,8 @@ def test_a_break_in_comparability_is_explained() -> None:
         "Short-term direction of travel, against the previous quarter, Q2 2017/18: 667. Break "
         "in comparability: the result for Q3 2017/18 is marked comparable: no (the method "
         "changed), so there is no direction of travel across it: Not comparable.",
+        "Statistical process control: insufficient data: 1 comparable result since the method "
+        "changed in Q3 2017/18; XmR limits need 12.",
     ]
 
 

@@ -50,6 +50,14 @@ def dot_words(dot: str) -> str:
     return f"{arrow} {word}" if arrow else word
 
 
+def spc_words(variation: str | None, assurance: str | None) -> str:
+    """'Special cause improving; hit and miss', or '' without an SPC reading."""
+    if variation is None:
+        return ""
+    text = variation[:1].upper() + variation[1:]
+    return f"{text}; {assurance}" if assurance else text
+
+
 def result_text(indicator: RatedIndicator) -> str:
     """The result with its label: '60% (Autumn 2017)'."""
     text = format_value(indicator.value, indicator.unit, indicator.decimals, "Not reported")

@@ -18,6 +18,7 @@ from barnet_rag.loading import Project, load_project
 from barnet_rag.models import Band, Dot, DotTrace, Plan, RatedIndicator, RatingTrace, Scheme
 from barnet_rag.periods import Period, financial_year_label
 from barnet_rag.rating import format_number, is_active, rate_indicator
+from barnet_rag.spc import SpcResult, describe
 
 #: How the long-term DOT reads in a one-line reason.
 _LAST_YEAR = {
@@ -222,7 +223,40 @@ def steps(
     if rated.published_rag is not None:
         agrees = "agrees with" if rated.published_rag == rated.rag else "DIFFERS from"
         found.append(f"Published as {rated.published_rag}: {agrees} the computed {rated.rag}.")
+    if rated.spc is not None:
+        found.append(spc_step(rated.spc, rated.unit))
     return found
+
+
+def spc_step(spc: SpcResult, unit: str) -> str:
+    """The SPC reading in words: the series, the limits, each rule that fired, assurance."""
+    count = len(spc.points)
+    since = f" since the method changed in {spc.baseline_from}" if spc.baseline_from else ""
+    if spc.centre is None or spc.lower is None or spc.upper is None:
+        return (
+            f"Statistical process control: insufficient data: {count} comparable "
+            f"result{'' if count == 1 else 's'}{since}; XmR limits need "
+            f"{spc.rules.min_points}."
+        )
+    labels = [label for label, _ in spc.points]
+    lines = [
+        f"Statistical process control (XmR) over {count} comparable results, {labels[0]} to "
+        f"{labels[-1]}{since}: centre {_amount(round(spc.centre, 2), unit)}, process limits "
+        f"{_amount(round(spc.lower, 2), unit)} to {_amount(round(spc.upper, 2), unit)}.",
+    ]
+    latest = count - 1
+    for cause in spc.special:
+        mark = " (includes the latest point)" if latest in cause.points else ""
+        lines.append(f"- {describe(cause, labels)}{mark}")
+    if not spc.special:
+        lines.append("- no special-cause pattern: every point is common cause variation.")
+    lines.append(f"Variation: {spc.variation}.")
+    if spc.assurance is not None and spc.target is not None:
+        lines.append(
+            f"Assurance: {spc.assurance} (target {_amount(spc.target, unit)} against the "
+            f"limits {_amount(round(spc.lower, 2), unit)} to {_amount(round(spc.upper, 2), unit)})."
+        )
+    return "\n".join(lines)
 
 
 def _dot(trace: RatingTrace, term: str) -> DotTrace:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from barnet_rag.periods import Period, parse_financial_year
-from barnet_rag.spc import SpcRules
+from barnet_rag.spc import Assurance, SpcResult, SpcRules, Variation
 
 Rag = Literal["G", "GA", "RA", "R", "Monitor", "Not reported"]
 MissedRag = Literal["GA", "RA", "R"]
@@ -282,6 +282,13 @@ class RatedIndicator(_Model):
     last_reported_label: str | None = None
     last_reported_period: str | None = None
     comparable: bool = True
+    variation: Variation | None = None
+    assurance: Assurance | None = None
+    spc_centre: float | None = None
+    spc_lower: float | None = None
+    spc_upper: float | None = None
+    recent: list[float | None] = Field(default_factory=list, exclude=True)
+    spc: SpcResult | None = Field(default=None, exclude=True)
     decimals: int = Field(default=0, exclude=True)
     previous_decimals: int = Field(default=0, exclude=True)
     last_year_decimals: int = Field(default=0, exclude=True)

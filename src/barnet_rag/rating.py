@@ -26,9 +26,13 @@ from barnet_rag.models import (
     TargetSource,
 )
 from barnet_rag.periods import Period, financial_year_label
+from barnet_rag.spc import recent_values, spc_for_indicator
 from barnet_rag.summary import summarise
 
 Results = Mapping[Period, QuarterResults]
+
+#: Quarters of history a rated indicator carries for its sparkline.
+SPARKLINE_QUARTERS = 8
 
 #: Float noise below this is ignored when comparing with targets and tolerances.
 _PRECISION = 9
@@ -236,6 +240,7 @@ def rate_indicator(
     last_reported = (
         _last_reported(results, indicator.ref, period) if long.outcome == "no comparison" else None
     )
+    spc = spc_for_indicator(indicator, plan, period, results, target.value, rules=scheme.spc)
     trace = RatingTrace(
         target_source=target.source,
         target_year=period.financial_year,
@@ -279,6 +284,13 @@ def rate_indicator(
         last_reported_label=None if last_reported is None else last_reported[1].label,
         last_reported_period=None if last_reported is None else str(last_reported[0]),
         comparable=True if current is None else current.comparable,
+        variation=spc.variation,
+        assurance=spc.assurance,
+        spc_centre=spc.centre,
+        spc_lower=spc.display_lower,
+        spc_upper=spc.display_upper,
+        recent=recent_values(indicator.ref, period, results, SPARKLINE_QUARTERS),
+        spc=spc,
         decimals=0 if current is None else current.decimals,
         previous_decimals=0 if previous is None else previous.decimals,
         last_year_decimals=0 if last_year is None else last_year.decimals,

@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # the models import pydantic: load them only when a command r
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
 
+#: ``--exceptions``: indicators that missed target, and Monitor ones for information.
+EXCEPTION_RAGS = ("GA", "RA", "R", "Monitor")
+
 RAG_STYLES = {
     "G": "bold white on dark_green",
     "GA": "bold black on yellow3",
@@ -65,27 +68,31 @@ def rate(
 ) -> None:
     """Rate every indicator for PERIOD (e.g. Q3-2017 = Oct-Dec 2017, financial year 2017/18)."""
     from barnet_rag.api import rate_project
-    from barnet_rag.models import RAG_ORDER
 
     if output_format == "csv":
         rate_csv(period, root, plans, exceptions, fail_on)
         return
     rated = rate_project(root, period, plans)
     if exceptions:
-        rated = rated.model_copy(
-            update={
-                "indicators": [i for i in rated.indicators if i.missed_target or i.rag == "Monitor"]
-            }
-        )
+        kept = [i for i in rated.indicators if i.rag in EXCEPTION_RAGS]
+        rated = rated.model_copy(update={"indicators": kept})
     if output_format == "json":
         click.echo(rated.model_dump_json(indent=2))
     else:
         print_tables(rated)
-    if fail_on is not None:
-        worst = RAG_ORDER[RAG_ORDER.index(fail_on) :]
-        hits = [i.ref for i in rated.indicators if i.rag in worst]
-        if hits:
-            raise ThresholdReached(f"{len(hits)} rated {fail_on} or worse: {', '.join(hits)}")
+    check_fail_on([(i.ref, i.rag) for i in rated.indicators], fail_on)
+
+
+def check_fail_on(ratings: list[tuple[str, str]], fail_on: str | None) -> None:
+    """Exit 1 (after the output) when any (ref, rag) is rated ``fail_on`` or worse."""
+    from barnet_rag.models import RAG_ORDER
+
+    if fail_on is None:
+        return
+    worst = RAG_ORDER[RAG_ORDER.index(fail_on) :]
+    hits = [ref for ref, rag in ratings if rag in worst]
+    if hits:
+        raise ThresholdReached(f"{len(hits)} rated {fail_on} or worse: {', '.join(hits)}")
 
 
 def rate_csv(
@@ -95,7 +102,6 @@ def rate_csv(
     from barnet_rag.api import rate_project
     from barnet_rag.cli.progress import busy
     from barnet_rag.fastpath import is_large, rated_rows
-    from barnet_rag.models import RAG_ORDER
     from barnet_rag.tabular import indicator_fields, indicator_rows, write_csv
 
     with busy(f"Rating {period}...", slow=is_large(root)):
@@ -106,13 +112,9 @@ def rate_csv(
             lambda p: indicator_rows(rate_project(root, p, plans).indicators),
         )
     if exceptions:
-        rows = [r for r in rows if r["rag"] in ("GA", "RA", "R", "Monitor")]
+        rows = [r for r in rows if r["rag"] in EXCEPTION_RAGS]
     write_csv(rows, indicator_fields(), sys.stdout)
-    if fail_on is not None:
-        worst = RAG_ORDER[RAG_ORDER.index(fail_on) :]
-        hits = [r["ref"] for r in rows if r["rag"] in worst]
-        if hits:
-            raise ThresholdReached(f"{len(hits)} rated {fail_on} or worse: {', '.join(hits)}")
+    check_fail_on([(r["ref"], r["rag"]) for r in rows], fail_on)
 
 
 def print_tables(rated: RatedPeriod) -> None:
@@ -133,7 +135,8 @@ def _plan_table(title: str, indicators: list[RatedIndicator]) -> object:
     from rich.table import Table
     from rich.text import Text
 
-    from barnet_rag.display import dot_words, format_target, rag_words, result_text
+    from barnet_rag.display import dot_words, format_target, rag_words, result_text, spc_words
+    from barnet_rag.sparklines import unicode_sparkline
 
     table = Table(title=title, title_justify="left", show_lines=False)
     for name in (
@@ -145,9 +148,13 @@ def _plan_table(title: str, indicators: list[RatedIndicator]) -> object:
         "RAG",
         "DOT short",
         "DOT long",
+        "Trend",
+        "Variation (SPC)",
     ):
         if name == "Indicator":
-            table.add_column(name, ratio=1, min_width=24)
+            table.add_column(name, ratio=3, min_width=24)
+        elif name == "Variation (SPC)":
+            table.add_column(name, ratio=1, min_width=12)
         else:
             table.add_column(name, no_wrap=True)
     for i in indicators:
@@ -160,6 +167,8 @@ def _plan_table(title: str, indicators: list[RatedIndicator]) -> object:
             Text(rag_words(i.rag), style=RAG_STYLES[i.rag]),
             dot_words(i.dot_short),
             dot_words(i.dot_long),
+            unicode_sparkline(i.recent),
+            spc_words(i.variation, i.assurance),
         )
     return table
 
