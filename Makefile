@@ -20,9 +20,10 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/barnet-rag rate $(PERIOD)
 
-## Install the test extras and run ruff, mypy and pytest.
+## Install the test extras; run ruff, mypy, pytest, and check the shipped example's files.
 test: install-test lint
 	$(BIN)/python -m pytest
+	$(BIN)/barnet-rag check
 
 ## Generate the national data set once and time rate/export against DuckDB (ratios).
 bench: install

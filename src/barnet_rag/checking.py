@@ -19,7 +19,6 @@ from typing import Any
 from barnet_rag.errors import InputError, Problem
 from barnet_rag.explaining import reason
 from barnet_rag.loading import (
-    BACKUP_SUFFIX,
     ResultsStore,
     load_plans,
     load_schemes,
@@ -30,6 +29,7 @@ from barnet_rag.loading import (
     scheme_problems,
 )
 from barnet_rag.models import Plan, QuarterResults, Scheme
+from barnet_rag.outputs import BACKUP_SUFFIX
 from barnet_rag.periods import Period, financial_year_label
 from barnet_rag.rating import choose_target, format_number, is_active, rate_period
 from barnet_rag.yamlfile import read_yaml

@@ -18,15 +18,19 @@ from pydantic import BaseModel, ValidationError
 
 from barnet_rag.errors import InputError, Problem, UserError
 from barnet_rag.models import Indicator, Plan, QuarterResults, Scheme
+from barnet_rag.outputs import BACKUP_SUFFIX
 from barnet_rag.periods import Period, parse_financial_year
 from barnet_rag.resultsfile import parse_results
 from barnet_rag.schemes import available_schemes
 from barnet_rag.yamlfile import read_yaml, validation_problems
 
 _QUARTER_FILE = re.compile(r"^Q([1-4])\.csv$")
-#: Suffix of the backup ``new-quarter --force`` keeps; not a results file.
-BACKUP_SUFFIX = ".bak"
 M = TypeVar("M", bound=BaseModel)
+
+
+def results_path(root: Path, period: Period) -> Path:
+    """Where a quarter's results file lives: ``results/2017-18/Q3.csv``."""
+    return root / "results" / period.directory / f"{period.quarter_label}.csv"
 
 
 def relative(path: Path, root: Path) -> str:
@@ -377,7 +381,7 @@ class ResultsStore(Mapping[Period, QuarterResults]):
         """The period's results, or a clear error listing the periods that have results."""
         if period not in self.files:
             have = ", ".join(str(p) for p in self) or "none"
-            expected = f"results/{period.directory}/{period.quarter_label}.csv"
+            expected = relative(results_path(self.root, period), self.root)
             raise UserError(
                 f"no results for {period}: {expected} does not exist. Periods with results: {have}"
             )

@@ -12,10 +12,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from barnet_rag.errors import InputError, UserError
-from barnet_rag.loading import BACKUP_SUFFIX, Project, load_project, read_bytes, relative
+from barnet_rag.errors import InputError
+from barnet_rag.loading import Project, load_project, relative, results_path
 from barnet_rag.models import Indicator
-from barnet_rag.outputs import write_atomic
+from barnet_rag.outputs import write_new_file
 from barnet_rag.periods import Period
 from barnet_rag.rating import is_active
 from barnet_rag.resultsfile import COLUMNS
@@ -82,21 +82,14 @@ def write_new_quarter(root: Path, period: Period, force: bool = False) -> NewQua
     ``Q<n>.csv.bak`` first.
     """
     project = load_project(root)
-    path = root / "results" / period.directory / f"{period.quarter_label}.csv"
+    path = results_path(root, period)
     shown = relative(path, root)
-    backup = None
-    if path.exists():
-        if not force:
-            raise UserError(
-                f"{shown} already exists; edit it, or pass --force to replace it with a "
-                f"blank one (the old file is kept as {shown}{BACKUP_SUFFIX})"
-            )
-        write_atomic(path.with_name(path.name + BACKUP_SUFFIX), read_bytes(path, shown))
-        backup = shown + BACKUP_SUFFIX
     rows = new_quarter_rows(project, period)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UserError(f"cannot create {relative(path.parent, root)}: {error.strerror}") from None
-    write_atomic(path, render_rows(rows))
+    backup = write_new_file(
+        path,
+        shown,
+        render_rows(rows),
+        force=force,
+        instead="edit it, or pass --force to replace it with a blank one",
+    )
     return NewQuarter(path=path, shown=shown, rows=rows, backup=backup)

@@ -67,13 +67,14 @@ def write_new_file(
     """Write a file that must not silently replace another: refuse unless ``force``.
 
     With ``force`` the old file is kept as ``<name>.bak`` first; returns that name shown
-    to the user, or None. ``instead`` says what to do rather than overwrite.
+    to the user, or None. ``instead`` says what to do rather than overwrite, and how to
+    force it.
     """
     backup = None
     if path.exists():
         if not force:
             raise UserError(
-                f"{shown} already exists; {instead}, or pass --force to replace it "
+                f"{shown} already exists; {instead} "
                 f"(the old file is kept as {shown}{BACKUP_SUFFIX})"
             )
         write_atomic(path.with_name(path.name + BACKUP_SUFFIX), path.read_bytes())

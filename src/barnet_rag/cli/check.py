@@ -11,13 +11,16 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from barnet_rag.checking import CheckReport, check_project
 from barnet_rag.cli.common import PERIOD, root_option
 from barnet_rag.errors import Problem
 from barnet_rag.periods import Period
+
+if TYPE_CHECKING:  # checking imports the models (pydantic): only when the command runs
+    from barnet_rag.checking import CheckReport
 
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
@@ -43,6 +46,8 @@ def check(
     ctx: click.Context, root: Path, output_format: str, period: Period | None, strict: bool
 ) -> None:
     """Check plans, schemes and results files; exit 1 if anything is wrong (for CI)."""
+    from barnet_rag.checking import check_project
+
     report = check_project(root, period, strict)
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from barnet_rag.cli.common import PERIOD, root_option
-from barnet_rag.explaining import explain as explain_indicator
 from barnet_rag.periods import Period
 
 
@@ -29,6 +28,8 @@ from barnet_rag.periods import Period
 )
 def explain(period: Period, ref: str, root: Path, output_format: str) -> None:
     """Explain REF's rating for PERIOD: target, survey interval, shortfall, band and DOTs."""
+    from barnet_rag.explaining import explain as explain_indicator
+
     explanation = explain_indicator(root, period, ref)
     if output_format == "json":
         click.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))

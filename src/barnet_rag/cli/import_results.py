@@ -25,15 +25,17 @@ def import_results(
 ) -> None:
     """Check a sheet of results and write results/<yyyy-yy>/Q<n>.csv from it."""
     from barnet_rag.excel_import import read_sheet
-    from barnet_rag.loading import load_project, relative
+    from barnet_rag.loading import load_project, relative, results_path
     from barnet_rag.outputs import write_new_file
 
     project = load_project(root)
     indicators = {i.ref: i for p in project.plans for i in p.indicators}
     text = read_sheet(workbook, period, indicators, sheet)
-    path = root / "results" / period.directory / f"{period.quarter_label}.csv"
+    path = results_path(root, period)
     shown = relative(path, root)
-    backup = write_new_file(path, shown, text, force=force, instead="edit it instead")
+    backup = write_new_file(
+        path, shown, text, force=force, instead="edit it instead, or pass --force to replace it"
+    )
     rows = text.count("\n") - 1
     click.echo(f"Wrote {shown}: {rows} results from {workbook.name}.")
     if backup:
