@@ -139,3 +139,47 @@ def test_not_a_workbook(example_copy: Path) -> None:
     assert err.startswith(
         f"error: {example_copy / 'x.xlsx'}: cannot be read as an Excel workbook ("
     )
+
+
+def test_export_then_import_gives_back_the_shipped_results_file(example_copy: Path) -> None:
+    original = (example_copy / Q3).read_bytes()
+    workbook = example_copy / "q3.xlsx"
+    runner = CliRunner()
+    exported = runner.invoke(
+        main,
+        ["export", "Q3-2017", "--format", "xlsx", "-o", str(workbook), "--root", str(example_copy)],
+    )
+    assert exported.exit_code == 0, exported.stderr
+    code, _, err = run(example_copy, str(workbook), "--period", "Q3-2017", "--force")
+    assert (code, err) == (0, "")
+    assert (example_copy / Q3).read_bytes() == original
+
+
+def test_an_all_periods_export_imports_one_quarter_by_its_values(example_copy: Path) -> None:
+    """Q2 2017/18 comes back with the same results; Excel keeps 22.0% as the number 22."""
+    from barnet_rag.loading import load_project
+    from barnet_rag.periods import Period
+
+    before = load_project(example_copy).results[Period(2017, 2)].results
+    workbook = example_copy / "all.xlsx"
+    CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--all-periods",
+            "--format",
+            "xlsx",
+            "-o",
+            str(workbook),
+            "--root",
+            str(example_copy),
+        ],
+    )
+    code, _, err = run(example_copy, str(workbook), "--period", "Q2-2017", "--force")
+    assert (code, err) == (0, "")
+    after = load_project(example_copy).results[Period(2017, 2)].results
+    keys = ("ref", "value", "label", "comparable", "note", "comment", "published_rag")
+    assert [[getattr(r, k) for k in keys] for r in after.values()] == [
+        [getattr(r, k) for k in keys] for r in before.values()
+    ]
+    assert "CG/C4,22%," in (example_copy / "results/2017-18/Q2.csv").read_text()
