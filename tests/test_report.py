@@ -87,11 +87,12 @@ def test_rows_show_results_as_the_seed_prints_them(repo_root: Path) -> None:
         "anti-social behaviour and crime issues that matter in their area² | Bigger is Better | "
         "68% | 68% | 60% (Autumn 2017) (R) | Not reported in Q2, as Autumn survey | "
         "Not reported in Q2, as Autumn survey | 67% (Autumn 2016) | ▼ (Worsening) | "
-        "No benchmark available |"
+        "···█···▁ | Insufficient data | No benchmark available |"
     )
     assert rows["| CG/C27"] == (
         "| CG/C27 | Racist & Religious Hate Crime | Smaller is Better | Monitor | Monitor | 178³ "
-        "| 667 | Not comparable | 655.0 | Not comparable | No benchmark available |"
+        "| 667 | Not comparable | 655.0 | Not comparable | ···█··█▁ | Insufficient data | "
+        "No benchmark available |"
     )
     assert " | 22.0% | ▲ (Improving) | 21.5% | " in rows["| CG/C4"]
     assert " | 67.6 | ▼ (Worsening) | New for 2017/18 | New for 2017/18 | " in rows["| CG/C33"]

@@ -7,7 +7,6 @@ BARNET_RAG_UPDATE_GOLDEN=1.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -17,30 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from barnet_rag.cli import main
-from browser import REPO_ROOT, ensure_axe, find_axe_js, find_chromium, run_axe, summarise
+from browser import REPO_ROOT, run_axe, summarise
+from spc_fixture import write_spc_project
 
-INSTALL_SCRIPT = REPO_ROOT / ".ci" / "install-browser"
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 DOCS_SHOT = REPO_ROOT / "docs" / "report-q3-2017.png"
 FIRST_SCREEN = "1200,1500"
-
-
-@pytest.fixture(scope="module")
-def browser_tools() -> tuple[str, Path]:
-    """Chromium and axe.min.js, installing them (via .ci/install-browser) when missing."""
-    if (find_chromium() is None or find_axe_js() is None) and os.access(INSTALL_SCRIPT, os.X_OK):
-        bash = shutil.which("bash") or "/bin/bash"
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            subprocess.run(
-                [bash, str(INSTALL_SCRIPT)], check=False, stdin=subprocess.DEVNULL, timeout=900
-            )
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("Chromium is not installed and could not be installed (apt-get chromium)")
-    axe_js = ensure_axe()
-    if axe_js is None:
-        pytest.skip("axe-core could not be fetched from npm (npm install axe-core@4)")
-    return chromium, axe_js
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +44,25 @@ def test_the_example_report_has_no_accessibility_violations(
     violations = run_axe(example_html, shot, axe_js=axe_js, chromium=chromium)
     assert violations == [], summarise(violations)
     assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_a_report_with_spc_readings_and_full_sparklines_has_no_violations(
+    browser_tools: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Twelve quarters (tests/spc_fixture.py): every sparkline drawn as a line, special
+    causes in the Variation / assurance column."""
+    chromium, axe_js = browser_tools
+    root = write_spc_project(tmp_path / "spc")
+    page = tmp_path / "spc.html"
+    result = CliRunner().invoke(
+        main,
+        ["report", "Q4-2017", "--root", str(root), "--format", "html", "-o", str(page)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert page.read_text(encoding="utf-8").count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
+    violations = run_axe(page, ARTIFACTS / "report-spc.png", axe_js=axe_js, chromium=chromium)
+    assert violations == [], summarise(violations)
 
 
 def test_the_readme_screenshot_of_the_first_screen(

@@ -152,3 +152,57 @@ def risk_sentences(
     else:
         level = f"{number_in_words(high, capitalise=True)} are high level risks with {score}:"
     return [s for s in (held, count, level) if s]
+
+
+#: Shown in a Markdown sparkline for a quarter with no result (a space would be trimmed).
+TREND_GAP = "·"
+
+
+def trend_description(
+    ref: str, values: list[str | None], periods: list[str], latest: str, target: str | None
+) -> str:
+    """The words behind a sparkline, for screen readers: 'CG/S4 trend, last 8 quarters:
+    67% in Q3 2016/17, 60% in Q3 2017/18 (Red); no result in the other 6; target 68%'.
+
+    ``values`` are the results as written, None for no result, named by ``periods`` (oldest
+    first); ``latest`` (the RAG in words) follows the rated quarter's result when it has one;
+    ``target`` is as written, None for no numeric target.
+    """
+    reported = [f"{v} in {p}" for v, p in zip(values, periods, strict=True) if v is not None]
+    text = f"{ref} trend, last {len(values)} quarters: "
+    if not reported:
+        text += "no results"
+    else:
+        if values[-1] is not None and latest:
+            reported[-1] = f"{reported[-1]} ({latest})"
+        text += ", ".join(reported)
+        missing = len(values) - len(reported)
+        if missing:
+            text += f"; no result in the other {missing}"
+    return f"{text}; target {target}" if target else f"{text}; no numeric target"
+
+
+def trend_notes(quarters: int) -> tuple[str, str]:
+    """How to read the Trend column: (Markdown wording, HTML wording)."""
+    start = f"Trend: the results of the last {quarters} quarters, oldest first"
+    return (
+        f"{start}, from ▁ (the lowest of them) to █ (the highest); {TREND_GAP} is a quarter "
+        "with no result.",
+        f"{start}. The dashed line is the quarter's target and the latest result is coloured "
+        "by its RAG rating; a gap is a quarter with no result.",
+    )
+
+
+def spc_note(min_points: int) -> str:
+    """How to read the Variation / assurance column, in the words of docs/spc.md."""
+    return (
+        "Variation / assurance: a statistical process control reading (an XmR chart, as in "
+        "the NHS's Making Data Count) of the indicator's comparable results, with process "
+        f"limits calculated from at least {min_points} of them (docs/spc.md explains the "
+        "rules). Variation: common cause is the ordinary ups and downs; special cause "
+        "improving or special cause concerning means the latest result is part of a pattern "
+        "unlikely to be chance, in the good or the bad direction; insufficient data means "
+        f"fewer than {min_points} comparable results. Assurance compares the target with the "
+        "limits: the process consistently meets it, consistently fails it, or is hit and miss "
+        "(the target lies between the limits)."
+    )

@@ -13,10 +13,25 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from barnet_rag import narrative
-from barnet_rag.display import POLARITY_WORDS, format_annual, format_target, format_value
+from barnet_rag.display import (
+    POLARITY_WORDS,
+    format_annual,
+    format_target,
+    format_value,
+    spc_words,
+)
 from barnet_rag.models import DOT_ARROWS, Dot, Plan, Rag, RatedIndicator, RatedPeriod, SummaryRow
 from barnet_rag.periods import Period
+from barnet_rag.reporting_spc import (
+    SPC_HEADER,
+    TREND_HEADER,
+    KeyNote,
+    header_notes_for,
+    key_notes,
+    trend_cells,
+)
 from barnet_rag.risks import DEFAULT_THRESHOLD, RiskRegister
+from barnet_rag.spc import SpcRules, Variation
 
 _SEASONS = ("Spring", "Summer", "Autumn", "Winter")
 _MISSED = ("GA", "RA", "R")
@@ -55,15 +70,12 @@ class IndicatorRow(_Model):
     last_year: str
     dot_long: DotCell
     benchmark: str
-
-
-class IndicatorTable(_Model):
-    """Corporate Plan or Commissioning Plan indicators, with the columns of the seed."""
-
-    caption: str
-    caption_notes: list[int]
-    headers: list[str]
-    rows: list[IndicatorRow]
+    trend: str
+    trend_svg: str
+    trend_text: str
+    variation: Variation | None
+    assurance: str | None
+    spc: str
 
 
 class Footnote(_Model):
@@ -72,6 +84,17 @@ class Footnote(_Model):
     number: int
     anchor: str
     text: str
+
+
+class IndicatorTable(_Model):
+    """Corporate Plan or Commissioning Plan indicators: the seed's columns, then Trend and
+    Variation / assurance; ``header_notes`` holds each header's key note, if any."""
+
+    caption: str
+    caption_notes: list[int]
+    headers: list[str]
+    header_notes: list[KeyNote | None]
+    rows: list[IndicatorRow]
 
 
 class NarrativeBullet(_Model):
@@ -132,6 +155,7 @@ class PlanSection(_Model):
     bullets: list[NarrativeBullet]
     tables: list[IndicatorTable]
     footnotes: list[Footnote]
+    key_notes: list[KeyNote]
     risks: RiskSection
 
 
@@ -164,6 +188,8 @@ def column_headers(period: Period) -> list[str]:
         f"DOT Short Term (From {previous})",
         f"{last_year.financial_year} {last_year.quarter_label} Result",
         f"DOT Long Term (From {last_year})",
+        TREND_HEADER,
+        SPC_HEADER,
         "Benchmarking",
     ]
 
@@ -257,6 +283,7 @@ def indicator_row(
             format_value(indicator.last_year_value, unit, indicator.last_year_decimals),
             indicator.last_year_label,
         )
+    trend, trend_svg, trend_text = trend_cells(indicator, period)
     return IndicatorRow(
         ref=indicator.ref,
         ref_detail=ref_detail,
@@ -275,6 +302,12 @@ def indicator_row(
         last_year=last_year,
         dot_long=_dot_cell(indicator.dot_long, "Not reported", new_text),
         benchmark=indicator.benchmark or "No benchmark available",
+        trend=trend,
+        trend_svg=trend_svg,
+        trend_text=trend_text,
+        variation=indicator.variation,
+        assurance=indicator.assurance,
+        spc=spc_words(indicator.variation, indicator.assurance) or "Not assessed",
     )
 
 
@@ -284,10 +317,12 @@ def _tables(
     plan: Plan,
     notes: _Notes,
     all_indicators: bool,
+    key: Sequence[KeyNote],
 ) -> list[IndicatorTable]:
     """Corporate Plan indicators (all of them, as the seed prints them), then Commissioning
     Plan indicators that missed target, each with Monitor indicators for information."""
     headers = column_headers(period)
+    header_notes = header_notes_for(headers, key)
     tables = []
     for kind, caption in (("CPI", "Corporate Plan Indicators"), ("SPI", "Commissioning Plan")):
         chosen = [i for i in indicators if i.type == kind]
@@ -303,7 +338,13 @@ def _tables(
         caption_notes = [notes.number(MONITOR_NOTE)] if has_monitor else []
         rows = [indicator_row(i, period, plan, notes) for i in chosen]
         tables.append(
-            IndicatorTable(caption=caption, caption_notes=caption_notes, headers=headers, rows=rows)
+            IndicatorTable(
+                caption=caption,
+                caption_notes=caption_notes,
+                headers=headers,
+                header_notes=header_notes,
+                rows=rows,
+            )
         )
     return tables
 
@@ -367,7 +408,9 @@ def plan_section(
     notes = _Notes(plan.plan)
     missed = [i for i in indicators if i.missed_target]
     rated = sum(i.rag in ("G", *_MISSED) for i in indicators)
-    tables = _tables(indicators, period, plan, notes, all_indicators)
+    rules = next((i.spc.rules for i in indicators if i.spc is not None), SpcRules())
+    key = key_notes(plan.plan, rules)
+    tables = _tables(indicators, period, plan, notes, all_indicators, key)
     return PlanSection(
         plan=plan.plan,
         committee=plan.committee,
@@ -376,6 +419,7 @@ def plan_section(
         bullets=[_bullet(i) for i in missed],
         tables=tables,
         footnotes=notes.footnotes(),
+        key_notes=key if tables else [],
         risks=risk_section(plan, register, risk_threshold),
     )
 

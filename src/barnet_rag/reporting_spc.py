@@ -1,0 +1,93 @@
+"""The report's Trend and Variation / assurance columns, and the notes on how to read them.
+
+Pure, like :mod:`barnet_rag.reporting`: each indicator's ``recent`` results become a
+unicode sparkline (Markdown), an inline SVG sparkline with a spoken title (HTML), and its
+SPC reading becomes words such as 'Common cause; hit and miss' (docs/spc.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from barnet_rag import narrative
+from barnet_rag.display import format_target, format_value
+from barnet_rag.models import RatedIndicator
+from barnet_rag.periods import Period
+from barnet_rag.sparklines import QUARTERS, svg_sparkline, unicode_sparkline
+from barnet_rag.spc import SpcRules
+
+TREND_HEADER = f"Trend (last {QUARTERS} quarters)"
+SPC_HEADER = "Variation / assurance"
+
+
+class KeyNote(BaseModel):
+    """A note marked † or ‡ on a column header, saying how to read the column; ``text`` is
+    the Markdown report's wording, ``html_text`` the HTML report's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mark: str
+    anchor: str
+    text: str
+    html_text: str
+
+
+def key_notes(plan: str, rules: SpcRules) -> list[KeyNote]:
+    """The plan's † Trend and ‡ Variation / assurance notes (anchors unique per plan)."""
+    trend_md, trend_html = narrative.trend_notes(QUARTERS)
+    spc = narrative.spc_note(rules.min_points)
+    return [
+        KeyNote(mark="†", anchor=f"{plan}-note-trend", text=trend_md, html_text=trend_html),
+        KeyNote(mark="‡", anchor=f"{plan}-note-spc", text=spc, html_text=spc),
+    ]
+
+
+def header_notes_for(headers: Sequence[str], notes: Sequence[KeyNote]) -> list[KeyNote | None]:
+    """Each header's key note: † on the Trend header, ‡ on Variation / assurance."""
+    by_header = dict(zip((TREND_HEADER, SPC_HEADER), notes, strict=True))
+    return [by_header.get(header) for header in headers]
+
+
+def trend_periods(period: Period, count: int) -> list[str]:
+    """The ``count`` quarters up to ``period``, oldest first: ['Q4 2015/16', ...]."""
+    periods = [period]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return [str(p) for p in reversed(periods)]
+
+
+def _written(indicator: RatedIndicator) -> list[str | None]:
+    """``recent`` as the report writes it: the rated, previous and last-year results with
+    the decimals the results files gave them (22.0%), the others with as many as needed."""
+    values = list(indicator.recent)
+    known = {
+        1: (indicator.value, indicator.decimals),
+        2: (indicator.previous_value, indicator.previous_decimals),
+        5: (indicator.last_year_value, indicator.last_year_decimals),
+    }
+    written: list[str | None] = []
+    for back, value in zip(range(len(values), 0, -1), values, strict=True):
+        if value is None:
+            written.append(None)
+            continue
+        same, decimals = known.get(back, (None, 0))
+        if same != value:
+            decimals = narrative.decimals_of(value)
+        written.append(format_value(value, indicator.unit, decimals))
+    return written
+
+
+def trend_cells(indicator: RatedIndicator, period: Period) -> tuple[str, str, str]:
+    """The indicator's last quarters up to ``period`` (``recent``) as a unicode sparkline
+    (· for no result), an inline SVG sparkline, and the words the SVG carries as its title."""
+    values = list(indicator.recent)
+    rated = indicator.rag in ("G", "GA", "RA", "R")
+    latest = narrative.rag_phrase(indicator.rag).title() if rated else indicator.rag
+    unit = indicator.unit
+    target = format_target(indicator.target, unit) if indicator.target is not None else None
+    periods = trend_periods(period, len(values))
+    text = narrative.trend_description(indicator.ref, _written(indicator), periods, latest, target)
+    line = unicode_sparkline(values).replace(" ", narrative.TREND_GAP)
+    return line, svg_sparkline(values, indicator.target, indicator.rag, text), text
