@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from browser import ensure_axe, find_axe_js, find_chromium
+
 REPO = Path(__file__).resolve().parent.parent
+INSTALL_SCRIPT = REPO / ".ci" / "install-browser"
 
 
 @pytest.fixture
@@ -40,3 +46,21 @@ def make_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return tmp_path
 
     return build
+
+
+@pytest.fixture(scope="session")
+def browser_tools() -> tuple[str, Path]:
+    """Chromium and axe.min.js, installing them (via .ci/install-browser) when missing."""
+    if (find_chromium() is None or find_axe_js() is None) and os.access(INSTALL_SCRIPT, os.X_OK):
+        bash = shutil.which("bash") or "/bin/bash"
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [bash, str(INSTALL_SCRIPT)], check=False, stdin=subprocess.DEVNULL, timeout=900
+            )
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed and could not be installed (apt-get chromium)")
+    axe_js = ensure_axe()
+    if axe_js is None:
+        pytest.skip("axe-core could not be fetched from npm (npm install axe-core@4)")
+    return chromium, axe_js

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from browser import REPO_ROOT, ensure_axe, find_axe_js, find_chromium, run_axe, summarise
-
-INSTALL_SCRIPT = REPO_ROOT / ".ci" / "install-browser"
+from browser import run_axe, summarise
 
 ACCESSIBLE_PAGE = """<!doctype html>
 <html lang="en-GB">
@@ -41,24 +33,6 @@ BROKEN_PAGE = """<!doctype html>
 </body>
 </html>
 """
-
-
-@pytest.fixture(scope="module")
-def browser_tools() -> tuple[str, Path]:
-    """Chromium and axe.min.js, installing them (via .ci/install-browser) when missing."""
-    if (find_chromium() is None or find_axe_js() is None) and os.access(INSTALL_SCRIPT, os.X_OK):
-        bash = shutil.which("bash") or "/bin/bash"
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            subprocess.run(
-                [bash, str(INSTALL_SCRIPT)], check=False, stdin=subprocess.DEVNULL, timeout=900
-            )
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("Chromium is not installed and could not be installed (apt-get chromium)")
-    axe_js = ensure_axe()
-    if axe_js is None:
-        pytest.skip("axe-core could not be fetched from npm (npm install axe-core@4)")
-    return chromium, axe_js
 
 
 def test_accessible_page_has_no_violations(browser_tools: tuple[str, Path], tmp_path: Path) -> None:
