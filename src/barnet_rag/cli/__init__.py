@@ -70,7 +70,9 @@ def report_error(error: BarnetRagError) -> None:
     cls=RagGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Examples:\n\n\b\n  barnet-rag rate Q3-2017\n  barnet-rag rate Q3-2017 --format json\n"
-    "  barnet-rag rate Q3-2017 --exceptions --fail-on R",
+    "  barnet-rag report Q3-2017 --format html -o q3.html\n"
+    "  barnet-rag check --format github\n"
+    "  barnet-rag explain Q3-2017 CG/S4",
 )
 @click.version_option(__version__, "-V", "--version", prog_name="barnet-rag")
 @click.option("--debug", is_flag=True, help="Show the full traceback of unexpected errors.")
