@@ -1,4 +1,9 @@
-"""The columnar path for large projects gives exactly the scalar engine's rows, or declines."""
+"""The columnar path for large projects gives exactly the scalar engine's rows, or declines.
+
+The projects hypothesis makes span fourteen quarters; dense ones report nearly every value,
+in patterns (steady, ramps, steps) that make the SPC rules fire, some with a method change
+early enough to leave twelve comparable points, so SPC fields are compared too.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +26,19 @@ from barnet_rag.fastpath import fast_rows
 from barnet_rag.periods import Period
 from barnet_rag.plancache import NO_CACHE_ENV, cache_directory
 from barnet_rag.tabular import indicator_rows
+from spc_fixture import LAST, write_spc_project
 
-PERIODS = [Period(2016, 1), Period(2016, 2), Period(2016, 3), Period(2016, 4)]
-PERIODS += [Period(2017, 1), Period(2017, 2), Period(2017, 3)]
+PERIODS = [Period(2014, 2)]
+while PERIODS[-1] < Period(2017, 3):
+    PERIODS.append(PERIODS[-1].next())
+#: A project scheme with short SPC rules, so that its rules reach the columnar path too.
+SHORT_SCHEME = json.dumps(
+    {
+        "name": "short",
+        "bands": [{"rag": "GA", "up_to": 0.05}, {"rag": "R"}],
+        "spc": {"shift": 5, "trend": 4, "two_of_three": False, "min_points": 6},
+    }
+)
 
 numbers = st.one_of(
     st.integers(0, 100).map(float), st.sampled_from([0.0, 4.4, 59.95, 60.0, 64.4, 99.5])
@@ -39,7 +54,7 @@ def indicators(draw: Any, index: int) -> dict[str, Any]:
         "title": draw(st.sampled_from(["Plain", "=SUM(A1)", "Rate – per 1,000"])),
         "type": draw(st.sampled_from(["CPI", "SPI"])),
         "polarity": draw(st.sampled_from(["bigger", "smaller"])),
-        "unit": "percent",
+        "unit": draw(st.sampled_from(["percent", "percent", "number"])),
     }
     if draw(st.booleans()):
         indicator["survey"] = draw(st.sampled_from(["FIXED", "SAMPLED"]))
@@ -57,10 +72,30 @@ def indicators(draw: Any, index: int) -> dict[str, Any]:
     return indicator
 
 
+STYLES = ["random", "steady", "rising", "falling", "step"]
+
+
+@st.composite
+def values(draw: Any, style: str, index: int, dense: bool) -> str:
+    """One result's value cell: blank, a number or a percent, following ``style`` over
+    the quarters (``index`` counts them) so that shifts, trends and outliers occur."""
+    if draw(st.integers(0, 12 if dense else 2)) == 0:
+        return ""
+    if style == "steady":
+        return draw(st.sampled_from(["59", "60", "60", "61", "60.5"]))
+    if style == "rising":
+        return str(min(100, 20 + 5 * index + draw(st.integers(0, 1))))
+    if style == "falling":
+        return f"{max(0.0, 90 - 4.5 * index - draw(st.integers(0, 1))):g}"
+    if style == "step":
+        return str((40 if index < 8 else 70) + draw(st.integers(0, 2)))
+    return draw(st.one_of(st.integers(0, 100).map(str), st.just("64.4%")))
+
+
 @st.composite
 def projects(draw: Any) -> dict[str, str]:
-    """A project of one or two plans and results files for some of seven quarters."""
-    files: dict[str, str] = {}
+    """A project of one or two plans and results files for some of fourteen quarters."""
+    files: dict[str, str] = {"schemes/short.yaml": SHORT_SCHEME}
     refs = []
     count = 0
     for slug in draw(st.lists(st.sampled_from(["a", "b"]), min_size=1, unique=True)):
@@ -69,7 +104,7 @@ def projects(draw: Any) -> dict[str, str]:
             "plan": slug,
             "committee": slug.upper(),
             "title": f"Plan {slug}",
-            "scheme": draw(st.sampled_from(["barnet", "bands"])),
+            "scheme": draw(st.sampled_from(["barnet", "bands", "short"])),
             "surveys": {
                 "FIXED": {"title": "Fixed", "confidence_interval": 4.4},
                 "SAMPLED": {"title": "Sampled", "sample_size": 500},
@@ -79,16 +114,21 @@ def projects(draw: Any) -> dict[str, str]:
         count += size
         refs += [i["ref"] for i in plan["indicators"]]
         files[f"plans/{slug}.yaml"] = json.dumps(plan)
-    for period in PERIODS:
-        if period != PERIODS[-1] and draw(st.integers(0, 4)) == 0:
+    dense = draw(st.booleans())
+    styles = {ref: draw(st.sampled_from(STYLES)) for ref in refs}
+    # A method change at quarter 1 or 2 leaves twelve or more comparable points.
+    changes = {ref: draw(st.sampled_from([None, None, 1, 2, 9])) for ref in refs}
+    for index, period in enumerate(PERIODS):
+        if period != PERIODS[-1] and draw(st.integers(0, 20 if dense else 4)) == 0:
             continue
         lines = ["ref,value,label,comparable,comment,published_rag"]
         for ref in refs:
-            if draw(st.integers(0, 5)) == 0:
+            if draw(st.integers(0, 30 if dense else 5)) == 0:
                 continue
-            value = draw(st.one_of(st.just(""), st.integers(0, 100).map(str), st.just("64.4%")))
+            value = draw(values(styles[ref], index, dense))
             label = draw(st.sampled_from(["", "Autumn", "-dash"]))
-            comparable = "no" if draw(st.integers(0, 6)) == 0 else ""
+            broken = changes[ref] == index or draw(st.integers(0, 40 if dense else 6)) == 0
+            comparable = "no" if broken else ""
             rag = draw(st.sampled_from(["", "G", "r", "Monitor"]))
             lines.append(f"{ref},{value},{label},{comparable},+note,{rag}")
         files[f"results/{period.directory}/{period.quarter_label}.csv"] = "\n".join(lines) + "\n"
@@ -123,12 +163,25 @@ def test_columnar_rows_equal_the_scalar_engine(files: dict[str, str], plans: lis
         finally:
             del os.environ[NO_CACHE_ENV]
         slugs = {name.removeprefix("plans/").removesuffix(".yaml") for name in files}
+        slugs.discard("schemes/short.yaml")
         if not set(plans) <= slugs:
             assert fast is None  # the scalar engine reports the unknown plan
             return
         assert fast is not None
         scalar = indicator_rows(rate_project(root, PERIODS[-1], plans).indicators)
         assert fast == [scalar]
+
+
+@pytest.mark.usefixtures("no_cache")
+def test_spc_fields_of_the_twelve_quarter_fixture_equal_the_scalar_engine(tmp_path: Path) -> None:
+    root = write_spc_project(tmp_path)
+    scalar = indicator_rows(rate_project(root, LAST).indicators)
+    assert fast_rows(root, [LAST]) == [scalar]
+    assert [(r["ref"], r["variation"], r["assurance"]) for r in scalar] == [
+        ("SPC/1", "special cause improving", "hit and miss"),
+        ("SPC/2", "special cause concerning", "hit and miss"),
+        ("SPC/3", "insufficient data", None),
+    ]
 
 
 def test_the_cache_is_keyed_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,8 @@
 indicators) building pydantic models for every plan, result and rating costs minutes, so
 this path reads the plans from :mod:`barnet_rag.plancache`, the results files straight
 into dictionaries of plain tuples, and calls the engine's own pure functions
-(:func:`~barnet_rag.rating.direction`, :func:`~barnet_rag.rating.rag_for`) per indicator.
+(:func:`~barnet_rag.rating.direction`, :func:`~barnet_rag.rating.rag_for`) and the SPC
+rules (:func:`~barnet_rag.spc.read_scaled`) per indicator.
 It produces the rows of ``rate --format csv`` and ``export`` only when every input is clean;
 on anything unusual (a problem in any file, an unknown plan, a field it does not know) it
 declines, and the caller runs the scalar engine, which reports the problem as always.
@@ -18,6 +19,8 @@ import gc
 import io
 import math
 from collections.abc import Callable, Sequence
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable, load_table, plan_files
 from barnet_rag.rating import direction, rag_for
 from barnet_rag.resultsfile import _RAGS, COLUMNS, REQUIRED, CellError, parse_value
+from barnet_rag.spc import DEFAULT_RULES, read_scaled, scaled, scaled_all
 from barnet_rag.tabular import indicator_fields
 
 #: Projects whose plan files are smaller than this are rated by the scalar engine alone.
@@ -37,19 +41,45 @@ _PLAIN_CHARS = frozenset("0123456789.+-")
 _MAX_MAGNITUDE = 1e12
 
 
+def _optional(column: list[str] | None, count: int) -> list[str | None]:
+    """A text column with blanks as None (all None when the file has no such column)."""
+    if column is None or not any(column):
+        return [None] * count
+    return [t or None for t in column]
+
+
 class Quarter:
     """One clean results file as columns, with each ref's row number."""
 
-    def __init__(self, refs: list[str], columns: dict[str, list[str]]) -> None:
-        self.index = dict(zip(refs, range(len(refs)), strict=True))
+    def __init__(
+        self, refs: list[str], index: dict[str, int], columns: dict[str, list[str]]
+    ) -> None:
+        count = len(refs)
+        self.refs = refs
+        self.index = index
         self.values: list[float | None] = []
-        blank = [""] * len(refs)
-        self.labels = [t or None for t in columns.get("label", blank)]
-        self.notes = [t or None for t in columns.get("note", blank)]
-        self.comments = [t or None for t in columns.get("comment", blank)]
-        comparable = columns.get("comparable", blank)
-        self.breaks = {ref for ref, c in zip(refs, comparable, strict=True) if c}
-        self.rags = [_RAGS[t.lower()] if t else None for t in columns.get("published_rag", blank)]
+        self._aligned: list[int | None] | None = None
+        self.labels = _optional(columns.get("label"), count)
+        self.notes = _optional(columns.get("note"), count)
+        self.comments = _optional(columns.get("comment"), count)
+        self.breaks = set(compress(refs, columns.get("comparable", ())))
+        rags = columns.get("published_rag")
+        self.rags = (
+            [_RAGS[t.lower()] if t else None for t in rags]
+            if rags is not None and any(rags)
+            else [None] * count
+        )
+
+    def aligned(self, refs: list[str]) -> list[int | None]:
+        """Each of ``refs``' value in millionths (:func:`~barnet_rag.spc.scaled`), None where
+        not reported; ``refs`` is always the project's table of refs."""
+        if self._aligned is None:
+            values = scaled_all(self.values)
+            if self.refs != refs:
+                index = self.index
+                values = [None if (j := index.get(ref)) is None else values[j] for ref in refs]
+            self._aligned = values
+        return self._aligned
 
 
 class Declined(Exception):
@@ -64,16 +94,22 @@ def _values(texts: list[str]) -> list[float | None]:
     """
     if set("".join(texts)) <= _PLAIN_CHARS:
         try:
-            values = [float(t) if t else None for t in texts]
+            values: list[float | None] = [float(t) if t else None for t in texts]
         except ValueError:
             pass
         else:
-            if all(v is None or abs(v) <= _MAX_MAGNITUDE for v in values):
+            present = [v for v in values if v is not None]
+            if not present or -_MAX_MAGNITUDE <= min(present) <= max(present) <= _MAX_MAGNITUDE:
                 return values
     try:
         return [parse_value(t)[0] for t in texts]
     except CellError:
         raise Declined from None
+
+
+def _column(body: list[list[str]], at: int) -> list[str]:
+    """One column of the rows, each cell stripped."""
+    return list(map(str.strip, map(itemgetter(at), body)))
 
 
 def parse_quarter(data: bytes, units: dict[str, str]) -> Quarter:
@@ -97,24 +133,26 @@ def parse_quarter(data: bytes, units: dict[str, str]) -> Quarter:
     body = table[1:]
     width = len(header)
     ref_at = header.index("ref")
-    if any(len(row) != width or not row[ref_at].strip() for row in body):
+    uniform = not set(map(len, body)) - {width}
+    refs = _column(body, ref_at) if uniform else []
+    if not uniform or not all(refs):
         body = [row for row in body if any(cell.strip() for cell in row)]
         if any(len(row) != width for row in body):
             raise Declined
-    raw = list(zip(*body)) if body else [()] * width  # noqa: B905 - widths checked
-    columns = {name: [cell.strip() for cell in raw[i]] for i, name in enumerate(header)}
-    refs = columns["ref"]
-    if not set(refs) <= units.keys():
-        raise Declined
-    if len(set(refs)) != len(refs):
-        raise Declined
-    quarter = Quarter(refs, columns)
+        refs = _column(body, ref_at)
+    columns = {name: refs if i == ref_at else _column(body, i) for i, name in enumerate(header)}
+    index = dict(zip(refs, range(len(refs)), strict=True))
+    if len(index) != len(refs) or not index.keys() <= units.keys():
+        raise Declined  # a ref twice, or a ref no plan has
+    quarter = Quarter(refs, index, columns)
     quarter.values = values = _values(columns["value"])
-    for ref, value in zip(refs, values, strict=True):
-        if value is not None and not 0 <= value <= 100 and units[ref] == "percent":
-            raise Declined
-    comparable = {c.lower() for c in columns.get("comparable", ())}
-    rags = {t.lower() for t in columns.get("published_rag", ()) if t}
+    present = [v for v in values if v is not None]
+    if present and not 0 <= min(present) <= max(present) <= 100:
+        for ref, value in zip(refs, values, strict=True):
+            if value is not None and not 0 <= value <= 100 and units[ref] == "percent":
+                raise Declined
+    comparable = {c.lower() for c in set(columns.get("comparable", ()))}
+    rags = {t.lower() for t in set(columns.get("published_rag", ())) if t}
     if not comparable <= {"", "no"} or not rags <= _RAGS.keys():
         raise Declined
     return quarter
@@ -172,9 +210,10 @@ FIELDS = [
     "last_year_value", "last_year_label", "dot_long", "previous_label", "counted_value",
     "shortfall", "survey", "frequency", "benchmark", "note", "comment",
     "last_reported_value", "last_reported_label", "last_reported_period", "comparable",
+    "variation", "assurance", "spc_centre", "spc_lower", "spc_upper",
 ]  # fmt: skip
 
-_EMPTY = Quarter([], {})
+_EMPTY = Quarter([], {}, {})
 LastReported = tuple[Period, float, str | None]
 
 
@@ -210,6 +249,22 @@ class FastProject:
                     wanted.discard(ref)
         return found
 
+    def _history(self, period: Period) -> tuple[list[tuple[int | None, ...]], dict[str, int]]:
+        """Every indicator's values in millionths (None where not reported) in each quarter
+        with results up to ``period``, oldest first, one tuple per row of the table; and the
+        position in those quarters of each ref's latest ``comparable: no`` result."""
+        refs = self.table.columns["ref"]
+        columns = []
+        breaks: dict[str, int] = {}
+        history = [p for p in sorted(self.store.files) if p <= period]
+        for position, when in enumerate(history):
+            quarter = self.quarters.get(when)
+            assert quarter is not None
+            columns.append(quarter.aligned(refs))
+            for ref in quarter.breaks:
+                breaks[ref] = position
+        return list(zip(*columns, strict=True)), breaks
+
     def rows(self, period: Period, plans: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Every active indicator's row for ``period``, field for field the scalar engine's
         JSON-mode dump and in its order; :class:`Declined` when it should run instead."""
@@ -224,9 +279,12 @@ class FastProject:
         year_ago = get(period.last_year()) or _EMPTY
         short_breaks = self.quarters.breaks(period.previous(), period)
         long_breaks = self.quarters.breaks(period.last_year(), period)
+        history, baselines = self._history(period)
         rows = []
         for slug in slugs:
             scheme = self.schemes[c["scheme"][self.ranges[slug].start]]
+            rules = scheme.spc or DEFAULT_RULES
+            enough = rules.min_points
             for i in self.ranges[slug]:
                 since = c["since"][i]
                 if since is not None and since > period.year:
@@ -257,8 +315,21 @@ class FastProject:
                     broken=ref in long_breaks,
                     missing=missing,
                 )
+                target = targets[i]
                 rag, counted, shortfall, _ = rag_for(
-                    value, targets[i], interval, polarity, dot_long, scheme
+                    value, target, interval, polarity, dot_long, scheme
+                )
+                # The SPC series: comparable values from the latest break on (spc.series_for).
+                line = history[i]
+                if ref in baselines:
+                    line = line[baselines[ref] :]
+                series = [v for v in line if v is not None]
+                spc = read_scaled(
+                    series,
+                    polarity,
+                    None if target is None or len(series) < enough else scaled(target),
+                    c["unit"][i],
+                    rules,
                 )
                 rows.append(
                     {
@@ -270,7 +341,7 @@ class FastProject:
                         "unit": c["unit"][i],
                         "value": value,
                         "label": None if j is None else now.labels[j],
-                        "target": targets[i],
+                        "target": target,
                         "annual_target": annuals[i],
                         "tolerance": tolerance,
                         "rag": rag,
@@ -292,6 +363,11 @@ class FastProject:
                         "last_reported_label": None,
                         "last_reported_period": None,
                         "comparable": True if j is None else ref not in now.breaks,
+                        "variation": spc.variation,
+                        "assurance": spc.assurance,
+                        "spc_centre": spc.centre,
+                        "spc_lower": spc.display_lower,
+                        "spc_upper": spc.display_upper,
                     }
                 )
         lacking = {r["ref"]: r for r in rows if r["dot_long"] == "no comparison"}

@@ -22,7 +22,6 @@ from barnet_rag.outputs import BACKUP_SUFFIX
 from barnet_rag.periods import Period, parse_financial_year
 from barnet_rag.resultsfile import parse_results
 from barnet_rag.schemes import available_schemes
-from barnet_rag.yamlfile import read_yaml, validation_problems
 
 _QUARTER_FILE = re.compile(r"^Q([1-4])\.csv$")
 M = TypeVar("M", bound=BaseModel)
@@ -108,6 +107,8 @@ def read_bytes(path: Path, shown: str) -> bytes:
 
 def load_model(path: Path, root: Path, model: type[M]) -> tuple[M | None, list[Problem]]:
     """Read one YAML file into ``model``; problems carry ``file:line: yaml.path``."""
+    from barnet_rag.yamlfile import read_yaml, validation_problems  # YAML only when parsed
+
     shown = relative(path, root)
     try:
         text = read_text(path, shown)
@@ -196,6 +197,8 @@ def locate(problems: list[Problem], root: Path) -> list[Problem]:
     located = []
     for problem in problems:
         if problem.line is None and problem.file and problem.path:
+            from barnet_rag.yamlfile import read_yaml  # YAML only when there is one to read
+
             text = read_text(root / problem.file, problem.file)
             document, _ = read_yaml(problem.file, text)
             if document is not None:

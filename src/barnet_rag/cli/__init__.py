@@ -17,6 +17,11 @@ import click
 from barnet_rag import __version__
 from barnet_rag.errors import BarnetRagError, InputError
 
+# barnet-rag uses no pydantic plugins. Without this, building the first model scans every
+# installed distribution's entry points for them (a few ms of each command's start-up);
+# setdefault keeps a user's own PYDANTIC_DISABLE_PLUGINS. Set before any model is imported.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 ISSUES_URL = "https://github.com/barnet-rag/barnet-rag/issues"
 BUG_EXIT = 3
 #: What a shell reports for a process stopped by SIGPIPE: the reader of our output went away.
