@@ -10,11 +10,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# An editable install leaves src/ uncompiled; compile it once so that start-up does not
+# recompile on every run where bytecode is not written (PYTHONDONTWRITEBYTECODE).
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q src > /dev/null
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src > /dev/null
 
 ## Install and rate the shipped example (Community Leadership, Q3 2017/18).
 run: install
