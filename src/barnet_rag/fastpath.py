@@ -2,8 +2,8 @@
 
 :mod:`barnet_rag.rating` is the specification. For a national project (100,000
 indicators) building pydantic models for every plan, result and rating costs minutes, so
-this path reads the plans from :mod:`barnet_rag.plancache`, the results files straight
-into dictionaries of plain tuples, and calls the engine's own pure functions
+this path reads the plans from :mod:`barnet_rag.plancache`, the results files as plain
+columns (:mod:`barnet_rag.fastquarters`), and calls the engine's own pure functions
 (:func:`~barnet_rag.rating.direction`, :func:`~barnet_rag.rating.rag_for`) and the SPC
 rules (:func:`~barnet_rag.spc.read_scaled`) per indicator.
 It produces the rows of ``rate --format csv`` and ``export`` only when every input is clean;
@@ -14,182 +14,23 @@ A hypothesis test proves the rows equal the scalar engine's.
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import math
 from collections.abc import Callable, Sequence
-from itertools import compress
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from barnet_rag.errors import BarnetRagError
-from barnet_rag.loading import ResultsStore, load_schemes, read_bytes
+from barnet_rag.fastquarters import Declined, Quarter, Quarters
+from barnet_rag.loading import ResultsStore, load_schemes
 from barnet_rag.models import Dot, Scheme
 from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable, load_table, plan_files
 from barnet_rag.rating import direction, rag_for
-from barnet_rag.resultsfile import _RAGS, COLUMNS, REQUIRED, CellError, parse_value
-from barnet_rag.spc import DEFAULT_RULES, read_scaled, scaled, scaled_all
+from barnet_rag.spc import DEFAULT_RULES, read_scaled, scaled
 from barnet_rag.tabular import indicator_fields
 
 #: Projects whose plan files are smaller than this are rated by the scalar engine alone.
 MIN_PLAN_BYTES = 1_000_000
-
-_PLAIN_CHARS = frozenset("0123456789.+-")
-_MAX_MAGNITUDE = 1e12
-
-
-def _optional(column: list[str] | None, count: int) -> list[str | None]:
-    """A text column with blanks as None (all None when the file has no such column)."""
-    if column is None or not any(column):
-        return [None] * count
-    return [t or None for t in column]
-
-
-class Quarter:
-    """One clean results file as columns, with each ref's row number."""
-
-    def __init__(
-        self, refs: list[str], index: dict[str, int], columns: dict[str, list[str]]
-    ) -> None:
-        count = len(refs)
-        self.refs = refs
-        self.index = index
-        self.values: list[float | None] = []
-        self._aligned: list[int | None] | None = None
-        self.labels = _optional(columns.get("label"), count)
-        self.notes = _optional(columns.get("note"), count)
-        self.comments = _optional(columns.get("comment"), count)
-        self.breaks = set(compress(refs, columns.get("comparable", ())))
-        rags = columns.get("published_rag")
-        self.rags = (
-            [_RAGS[t.lower()] if t else None for t in rags]
-            if rags is not None and any(rags)
-            else [None] * count
-        )
-
-    def aligned(self, refs: list[str]) -> list[int | None]:
-        """Each of ``refs``' value in millionths (:func:`~barnet_rag.spc.scaled`), None where
-        not reported; ``refs`` is always the project's table of refs."""
-        if self._aligned is None:
-            values = scaled_all(self.values)
-            if self.refs != refs:
-                index = self.index
-                values = [None if (j := index.get(ref)) is None else values[j] for ref in refs]
-            self._aligned = values
-        return self._aligned
-
-
-class Declined(Exception):
-    """The input is not the plain, clean kind this path handles; use the scalar engine."""
-
-
-def _values(texts: list[str]) -> list[float | None]:
-    """Parse the value column as :func:`~barnet_rag.resultsfile.parse_value` does.
-
-    Over the characters ``0-9 . + -`` :func:`float` accepts exactly the plain numbers that
-    function accepts, so a column of only those characters is parsed in one sweep.
-    """
-    if set("".join(texts)) <= _PLAIN_CHARS:
-        try:
-            values: list[float | None] = [float(t) if t else None for t in texts]
-        except ValueError:
-            pass
-        else:
-            present = [v for v in values if v is not None]
-            if not present or -_MAX_MAGNITUDE <= min(present) <= max(present) <= _MAX_MAGNITUDE:
-                return values
-    try:
-        return [parse_value(t)[0] for t in texts]
-    except CellError:
-        raise Declined from None
-
-
-def _column(body: list[list[str]], at: int) -> list[str]:
-    """One column of the rows, each cell stripped."""
-    return list(map(str.strip, map(itemgetter(at), body)))
-
-
-def parse_quarter(data: bytes, units: dict[str, str]) -> Quarter:
-    """A clean results file as a :class:`Quarter`; :class:`Declined` on anything
-    :func:`~barnet_rag.resultsfile.parse_results` would report. ``units`` maps each known
-    ref to its unit."""
-    try:
-        text = data.decode("utf-8-sig")
-        table = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except (UnicodeDecodeError, csv.Error):
-        raise Declined from None
-    if not table:
-        raise Declined
-    header = [h.strip() for h in table[0]]
-    if (
-        any(h not in COLUMNS for h in header)
-        or len(set(header)) != len(header)
-        or any(r not in header for r in REQUIRED)
-    ):
-        raise Declined
-    body = table[1:]
-    width = len(header)
-    ref_at = header.index("ref")
-    uniform = not set(map(len, body)) - {width}
-    refs = _column(body, ref_at) if uniform else []
-    if not uniform or not all(refs):
-        body = [row for row in body if any(cell.strip() for cell in row)]
-        if any(len(row) != width for row in body):
-            raise Declined
-        refs = _column(body, ref_at)
-    columns = {name: refs if i == ref_at else _column(body, i) for i, name in enumerate(header)}
-    index = dict(zip(refs, range(len(refs)), strict=True))
-    if len(index) != len(refs) or not index.keys() <= units.keys():
-        raise Declined  # a ref twice, or a ref no plan has
-    quarter = Quarter(refs, index, columns)
-    quarter.values = values = _values(columns["value"])
-    present = [v for v in values if v is not None]
-    if present and not 0 <= min(present) <= max(present) <= 100:
-        for ref, value in zip(refs, values, strict=True):
-            if value is not None and not 0 <= value <= 100 and units[ref] == "percent":
-                raise Declined
-    comparable = {c.lower() for c in set(columns.get("comparable", ()))}
-    rags = {t.lower() for t in set(columns.get("published_rag", ())) if t}
-    if not comparable <= {"", "no"} or not rags <= _RAGS.keys():
-        raise Declined
-    return quarter
-
-
-class Quarters:
-    """The results files of a project, each read once and only when first asked for."""
-
-    def __init__(self, store: ResultsStore, units: dict[str, str]) -> None:
-        self.store = store
-        self.units = units
-        self.read: dict[Period, Quarter | None] = {}
-
-    def get(self, period: Period) -> Quarter | None:
-        """The period's rows, or ``None`` when it has no results file."""
-        if period not in self.read:
-            path = self.store.files.get(period)
-            if path is None:
-                self.read[period] = None
-            else:
-                try:
-                    data = read_bytes(path, str(path))
-                except BarnetRagError:
-                    raise Declined from None
-                self.read[period] = parse_quarter(data, self.units)
-        return self.read[period]
-
-    def breaks(self, start: Period, end: Period) -> set[str]:
-        """Refs with a ``comparable: no`` result after ``start`` up to ``end``."""
-        found: set[str] = set()
-        period = start.next()
-        while period <= end:
-            quarter = self.get(period)
-            if quarter is not None:
-                found |= quarter.breaks
-            period = period.next()
-        return found
 
 
 def _interval(survey: str | None, ci: float | None, n: int | None, value: float | None) -> float:
@@ -213,7 +54,7 @@ FIELDS = [
     "variation", "assurance", "spc_centre", "spc_lower", "spc_upper",
 ]  # fmt: skip
 
-_EMPTY = Quarter([], {}, {})
+_EMPTY = Quarter([], {}, [], ([], [], []), set(), [])
 LastReported = tuple[Period, float, str | None]
 
 
@@ -224,10 +65,9 @@ class FastProject:
         self.table = table
         self.schemes = schemes
         self.store = store
-        columns = table.columns
-        self.quarters = Quarters(store, dict(zip(columns["ref"], columns["unit"], strict=True)))
+        self.quarters = Quarters(store, table)
         self.ranges: dict[str, range] = {}
-        for index, plan in enumerate(columns["plan"]):
+        for index, plan in enumerate(table.columns["plan"]):
             start = self.ranges[plan].start if plan in self.ranges else index
             self.ranges[plan] = range(start, index + 1)
 

@@ -53,11 +53,15 @@ _REPEATED = ("plan", "type", "polarity", "unit", "survey", "frequency", "scheme"
 
 class PlanTable:
     """Every indicator as columns, plus each quarter's targets as chosen by
-    :func:`~barnet_rag.rating.choose_target`, decoded only for the quarters asked for."""
+    :func:`~barnet_rag.rating.choose_target`, decoded only for the quarters asked for.
+    ``key`` is the plans' :func:`content_key` (blank for a table not from plan files)."""
 
-    def __init__(self, columns: dict[str, list[Any]], targets: dict[str, bytes]) -> None:
+    def __init__(
+        self, columns: dict[str, list[Any]], targets: dict[str, bytes], key: str = ""
+    ) -> None:
         self.columns = columns
         self._targets = targets
+        self.key = key
 
     def __len__(self) -> int:
         return len(self.columns["ref"])
@@ -161,10 +165,12 @@ def load_table(root: Path) -> PlanTable | None:
     if not files:
         return None
     use_cache = os.environ.get(NO_CACHE_ENV) != "1"
-    path = cache_directory() / f"plans-{content_key(files)}.marshal"
+    key = content_key(files)
+    path = cache_directory() / f"plans-{key}.marshal"
     if use_cache:
         table = _read(path)
         if table is not None:
+            table.key = key
             return table
     from barnet_rag.errors import InputError
     from barnet_rag.loading import load_plans
@@ -176,6 +182,7 @@ def load_table(root: Path) -> PlanTable | None:
     if problems:
         return None
     table = table_of([plan for _, plan in plans])
+    table.key = key
     if use_cache:
         _write(path, table)
     return table

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import re
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import IO, Any
 
 from barnet_rag.models import RatedIndicator
@@ -35,22 +37,95 @@ def indicator_rows(indicators: Iterable[RatedIndicator]) -> list[dict[str, Any]]
     return [i.model_dump(mode="json") for i in indicators]
 
 
+#: Rows encoded at a time: bounds the memory of the encoded cells.
+CHUNK_ROWS = 10_000
+#: Text that needs :func:`_text_cell` or quoting: a formula start at the beginning of a
+#: cell (cells are joined with NUL) or a character the csv module quotes or we rewrite.
+_NEEDS_WORK = re.compile('(?:^|\0)[=+\\-@\t\r]|[\r\n",]')
+
+
 def write_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str], stream: IO[str]) -> None:
-    """Write rows as CSV; blanks for None; every text cell neutralised."""
+    """Write rows as CSV; blanks for None; every text cell neutralised.
+
+    The output is byte for byte what :class:`csv.writer` writes for the neutralised cells
+    (a hypothesis test proves it), but encoded a column of :data:`CHUNK_ROWS` rows at a
+    time: half the time for the 100,000 rows of a national project. The cyclic garbage
+    collector is paused meanwhile, as in :func:`~barnet_rag.fastpath.fast_rows`: the
+    tuples of cells are acyclic, and collections triggered by them find nothing.
+    """
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(fields)
-    start = _FORMULA_START
-    writer.writerows(
-        [
-            ""
-            if cell is None
-            else _text_cell(cell)
-            if isinstance(cell, str) and (cell.startswith(start) or "\r" in cell)
-            else cell
-            for cell in map(row.get, fields)
-        ]
-        for row in rows
-    )
+    if len(fields) < 2:  # a lone blank cell is written as "", which the columns skip
+        writer.writerows(_neutralised(row, fields) for row in rows)
+        return
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            _write_chunk(rows[start : start + CHUNK_ROWS], fields, writer, stream)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_chunk(
+    rows: Sequence[dict[str, Any]], fields: Sequence[str], writer: Any, stream: IO[str]
+) -> None:
+    try:
+        cells = list(map(itemgetter(*fields), rows))
+    except KeyError:
+        cells = [tuple(map(row.get, fields)) for row in rows]
+    encoded = [_encoded(list(column)) for column in zip(*cells, strict=True)]
+    if any(column is None for column in encoded):
+        writer.writerows(_neutralised(row, fields) for row in rows)
+    else:
+        stream.write("\n".join(map(",".join, zip(*encoded, strict=True))) + "\n")
+
+
+def _neutralised(row: dict[str, Any], fields: Sequence[str]) -> list[Any]:
+    """The cells of ``row`` as :func:`write_csv` hands them to :class:`csv.writer`."""
+    return [
+        ""
+        if cell is None
+        else _text_cell(cell)
+        if isinstance(cell, str) and (cell.startswith(_FORMULA_START) or "\r" in cell)
+        else cell
+        for cell in map(row.get, fields)
+    ]
+
+
+_NUMBERS = {int, float, type(None)}
+_FLAGS = {True: "True", False: "False", None: ""}
+_BLANK: dict[Any, str] = {None: ""}
+
+
+def _encoded(column: list[Any]) -> list[str] | None:
+    """A column's cells as CSV text, or None when it holds a type not handled here."""
+    kinds = set(map(type, column))
+    if kinds <= {str, type(None)}:
+        distinct = set(column)
+        distinct.discard(None)
+        if not _NEEDS_WORK.search("\0".join(distinct)):
+            return list(map(_BLANK.get, column, column))
+        memo = {text: _quoted(_neutralised_text(text)) for text in distinct}
+        memo[None] = ""
+        return list(map(memo.__getitem__, column))
+    if kinds <= _NUMBERS:  # str() of an int or float never needs quotes
+        return ["" if v is None else str(v) for v in column]
+    if kinds <= {bool, type(None)}:
+        return list(map(_FLAGS.__getitem__, column))
+    return None
+
+
+def _neutralised_text(text: str) -> str:
+    return _text_cell(text) if text.startswith(_FORMULA_START) or "\r" in text else text
+
+
+def _quoted(text: str) -> str:
+    """``text`` quoted as :class:`csv.writer` quotes it (minimal quoting, "\\n" lines)."""
+    if "," in text or '"' in text or "\n" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _text_cell(text: str) -> str:
