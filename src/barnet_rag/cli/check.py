@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from barnet_rag.cli.common import PERIOD, root_option
+from barnet_rag.cli.common import PERIOD, format_option, root_option
 from barnet_rag.errors import Problem
 from barnet_rag.periods import Period
 
@@ -31,13 +31,9 @@ PIPED_WIDTH = 150
     "  barnet-rag check --format github     # annotations in a GitHub Actions run"
 )
 @root_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="A table by file, the report as JSON, or GitHub Actions annotations.",
+@format_option(
+    ["text", "json", "github"],
+    "A table by file, the report as JSON, or GitHub Actions annotations.",
 )
 @click.option("--period", type=PERIOD, help="Check only this quarter's results file.")
 @click.option("--strict", is_flag=True, help="Rows missing for indicators with targets are errors.")

@@ -53,3 +53,15 @@ def plan_option(function: F) -> F:
         metavar="SLUG",
         help="Only this plan (repeat for several).",
     )(function)
+
+
+def format_option(choices: list[str], help_text: str) -> Callable[[F], F]:
+    """``--format`` with the given choices, the first being the default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )

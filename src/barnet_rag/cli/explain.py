@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from barnet_rag.cli.common import PERIOD, root_option
+from barnet_rag.cli.common import PERIOD, format_option, root_option
 from barnet_rag.periods import Period
 
 
@@ -18,13 +18,9 @@ from barnet_rag.periods import Period
 @click.argument("period", type=PERIOD)
 @click.argument("ref")
 @root_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Plain-English steps, or the rating, the engine's trace and the steps as JSON.",
+@format_option(
+    ["text", "json"],
+    "Plain-English steps, or the rating, the engine's trace and the steps as JSON.",
 )
 def explain(period: Period, ref: str, root: Path, output_format: str) -> None:
     """Explain REF's rating for PERIOD: target, survey interval, shortfall, band and DOTs."""

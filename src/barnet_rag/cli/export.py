@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from barnet_rag.cli.common import PERIOD, plan_option, root_option
+from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_option
 from barnet_rag.errors import UsageError
 from barnet_rag.periods import Period
 
@@ -27,13 +27,9 @@ STDOUT = Path("-")
     is_flag=True,
     help="Every period that has a results file (up to PERIOD, if given).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["csv", "json", "xlsx"]),
-    default="csv",
-    show_default=True,
-    help="CSV (UTF-8 with BOM), a JSON array of rows, or an Excel workbook.",
+@format_option(
+    ["csv", "json", "xlsx"],
+    "CSV (UTF-8 with BOM), a JSON array of rows, or an Excel workbook.",
 )
 @click.option(
     "-o",

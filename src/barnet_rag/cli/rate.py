@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from barnet_rag.cli.common import PERIOD, plan_option, root_option
+from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_option
 from barnet_rag.errors import ThresholdReached
 from barnet_rag.periods import Period
 
@@ -40,13 +40,9 @@ RAG_STYLES = {
 @click.argument("period", type=PERIOD)
 @root_option
 @plan_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="Terminal table, or JSON/CSV with the public field names.",
+@format_option(
+    ["table", "json", "csv"],
+    "Terminal table, or JSON/CSV with the public field names.",
 )
 @click.option(
     "--exceptions",

@@ -8,7 +8,7 @@ from typing import IO, Any, Literal
 
 import click
 
-from barnet_rag.cli.common import PERIOD, plan_option, root_option
+from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_option
 from barnet_rag.periods import Period
 
 #: The council's "high level risk" score; the same as risks.DEFAULT_THRESHOLD, repeated
@@ -24,13 +24,9 @@ DEFAULT_THRESHOLD = 15
 @click.argument("period", type=PERIOD)
 @root_option
 @plan_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["md", "html"]),
-    default="md",
-    show_default=True,
-    help="Markdown for committee papers and git, or one standalone HTML file.",
+@format_option(
+    ["md", "html"],
+    "Markdown for committee papers and git, or one standalone HTML file.",
 )
 @click.option(
     "-o",
