@@ -147,12 +147,9 @@ def _plan_table(title: str, indicators: list[RatedIndicator]) -> object:
         "Trend",
         "Variation (SPC)",
     ):
-        if name == "Indicator":
-            table.add_column(name, ratio=3, min_width=24)
-        elif name == "Variation (SPC)":
-            table.add_column(name, ratio=1, min_width=12)
-        else:
-            table.add_column(name, no_wrap=True)
+        # Only short codes keep to one line; words wrap on a narrow terminal rather
+        # than being cut off at its edge.
+        table.add_column(name, no_wrap=name in ("Ref", "Target", "RAG", "Trend"))
     for i in indicators:
         table.add_row(
             i.ref,
