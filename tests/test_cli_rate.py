@@ -207,3 +207,14 @@ def test_the_installed_script_exits_2_with_a_message_for_bad_input(tmp_path: Pat
         f"error: {tmp_path} is not a barnet-rag project: it has no plans/ directory "
         "(run in a project directory or pass --root DIR)\n"
     )
+
+
+@pytest.mark.parametrize("columns", ["150", "120"])
+def test_the_table_fits_the_terminal_instead_of_being_cut_off(
+    monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    lines = run("rate", "Q3-2017")[1].splitlines()
+    framed = [line.rstrip() for line in lines if line.startswith(("┏", "┃", "┡", "│", "└"))]
+    assert framed and all(line[-1] in "┓┃┩│┘" for line in framed)
+    assert max(len(line) for line in framed) <= int(columns)
