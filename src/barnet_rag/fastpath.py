@@ -120,24 +120,46 @@ class FastProject:
         short_breaks = self.quarters.breaks(period.previous(), period)
         long_breaks = self.quarters.breaks(period.last_year(), period)
         history, baselines = self._history(period)
-        rows = []
+        # Columns and quarters' lists are bound to locals once: the loop runs per indicator.
+        sinces, refs, polarities, surveys = c["since"], c["ref"], c["polarity"], c["survey"]
+        intervals, sizes, dot_tolerances = (
+            c["confidence_interval"],
+            c["sample_size"],
+            c["dot_tolerance"],
+        )
+        titles, types, units = c["title"], c["type"], c["unit"]
+        frequencies, benchmarks = c["frequency"], c["benchmark"]
+        now_index, now_values, now_labels = now.index.get, now.values, now.labels
+        now_rags, now_notes, now_comments, now_breaks = (
+            now.rags,
+            now.notes,
+            now.comments,
+            now.breaks,
+        )
+        before_index, before_values, before_labels = before.index.get, before.values, before.labels
+        ago_index, ago_values, ago_labels = year_ago.index.get, year_ago.values, year_ago.labels
+        year = period.year
+        missing: Dot = "no comparison"
+        rows: list[dict[str, Any]] = []
+        append = rows.append
         for slug in slugs:
             scheme = self.schemes[c["scheme"][self.ranges[slug].start]]
             rules = scheme.spc or DEFAULT_RULES
             enough = rules.min_points
             for i in self.ranges[slug]:
-                since = c["since"][i]
-                if since is not None and since > period.year:
+                since = sinces[i]
+                if since is not None and since > year:
                     continue
-                ref, polarity, survey = c["ref"][i], c["polarity"][i], c["survey"][i]
-                j, k, m = now.index.get(ref), before.index.get(ref), year_ago.index.get(ref)
-                value = None if j is None else now.values[j]
-                interval = _interval(
-                    survey, c["confidence_interval"][i], c["sample_size"][i], value
-                )
-                tolerance = interval if survey is not None else c["dot_tolerance"][i]
-                previous_value = None if k is None else before.values[k]
-                last_year_value = None if m is None else year_ago.values[m]
+                ref, polarity, survey = refs[i], polarities[i], surveys[i]
+                j, k, m = now_index(ref), before_index(ref), ago_index(ref)
+                value = None if j is None else now_values[j]
+                if survey is None:
+                    interval = 0.0
+                    tolerance = dot_tolerances[i]
+                else:
+                    interval = tolerance = _interval(survey, intervals[i], sizes[i], value)
+                previous_value = None if k is None else before_values[k]
+                last_year_value = None if m is None else ago_values[m]
                 dot_short = direction(
                     value,
                     previous_value,
@@ -146,7 +168,7 @@ class FastProject:
                     broken=ref in short_breaks,
                     missing="not reported",
                 )
-                missing: Dot = "new" if since == period.year else "no comparison"
+                missing = "new" if since == year else "no comparison"
                 dot_long = direction(
                     value,
                     last_year_value,
@@ -168,41 +190,41 @@ class FastProject:
                     series,
                     polarity,
                     None if target is None or len(series) < enough else scaled(target),
-                    c["unit"][i],
+                    units[i],
                     rules,
                 )
-                rows.append(
+                append(
                     {
                         "plan": slug,
                         "ref": ref,
-                        "title": c["title"][i],
-                        "type": c["type"][i],
+                        "title": titles[i],
+                        "type": types[i],
                         "polarity": polarity,
-                        "unit": c["unit"][i],
+                        "unit": units[i],
                         "value": value,
-                        "label": None if j is None else now.labels[j],
+                        "label": None if j is None else now_labels[j],
                         "target": target,
                         "annual_target": annuals[i],
                         "tolerance": tolerance,
                         "rag": rag,
-                        "published_rag": None if j is None else now.rags[j],
+                        "published_rag": None if j is None else now_rags[j],
                         "previous_value": previous_value,
                         "dot_short": dot_short,
                         "last_year_value": last_year_value,
-                        "last_year_label": None if m is None else year_ago.labels[m],
+                        "last_year_label": None if m is None else ago_labels[m],
                         "dot_long": dot_long,
-                        "previous_label": None if k is None else before.labels[k],
+                        "previous_label": None if k is None else before_labels[k],
                         "counted_value": counted,
                         "shortfall": shortfall,
                         "survey": survey,
-                        "frequency": c["frequency"][i],
-                        "benchmark": c["benchmark"][i],
-                        "note": None if j is None else now.notes[j],
-                        "comment": None if j is None else now.comments[j],
+                        "frequency": frequencies[i],
+                        "benchmark": benchmarks[i],
+                        "note": None if j is None else now_notes[j],
+                        "comment": None if j is None else now_comments[j],
                         "last_reported_value": None,
                         "last_reported_label": None,
                         "last_reported_period": None,
-                        "comparable": True if j is None else ref not in now.breaks,
+                        "comparable": True if j is None else ref not in now_breaks,
                         "variation": spc.variation,
                         "assurance": spc.assurance,
                         "spc_centre": spc.centre,

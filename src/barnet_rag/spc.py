@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from itertools import groupby
 from operator import sub
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
 
@@ -39,6 +40,7 @@ _PLACES = 6
 _SCALE = 10**_PLACES
 #: Below this many millionths a float product is within 2**-13 of the exact one.
 _FAST_LIMIT = 2.0**40
+_P, _Q = LIMIT_FACTOR.numerator, LIMIT_FACTOR.denominator
 
 
 class SpcRules(BaseModel):
@@ -152,51 +154,76 @@ def scaled_all(values: Iterable[float | None]) -> list[int | None]:
     return out
 
 
-def _runs(signs: Sequence[int], length: int) -> list[tuple[int, int]]:
-    """Maximal runs (start, end inclusive) of at least ``length`` equal non-zero signs."""
-    found = []
+#: A point's side of the centre (or a step's direction) as a code: up/high, down/low, level.
+_UP, _DOWN = 1, 2
+#: For each run length, the runs of up and of down codes that long.
+_NEEDLES = {n: (bytes((_UP,)) * n, bytes((_DOWN,)) * n) for n in range(1, 51)}
+#: A point's code adds these to its side when it lies beyond 2 sigma, and outside the limits.
+_FAR, _OUT = 4, 8
+_HIGH_OUT, _LOW_OUT = _UP | _FAR | _OUT, _DOWN | _FAR | _OUT
+#: Tables for :meth:`bytes.translate`: a point's code to its side, and to its side when
+#: beyond 2 sigma (else 0).
+_SIDES = bytes(code & 3 for code in range(256))
+_BEYOND = bytes(code & 3 if code & _FAR else 0 for code in range(256))
+
+
+def _runs(codes: bytes, length: int) -> list[tuple[int, int]]:
+    """Maximal runs (start, end inclusive) of at least ``length`` equal non-zero codes."""
+    found: list[tuple[int, int]] = []
     start = 0
-    count = len(signs)
-    for index in range(1, count + 1):
-        if index == count or signs[index] != signs[start]:
-            if index - start >= length and signs[start] != 0:
-                found.append((start, index - 1))
-            start = index
+    for code, group in groupby(codes):
+        size = len(list(group))
+        if size >= length and code:
+            found.append((start, start + size - 1))
+        start += size
     return found
 
 
 def _patterns(deviations: Sequence[N], width: N, two_sigma: N, rules: SpcRules) -> list[Cause]:
     """Every pattern the rules find, from each point's signed distance from the centre.
 
-    ``width`` (centre to either limit) and ``two_sigma`` are in the same units as the
-    distances; any positive scale gives the same patterns.
+    ``width`` (centre to either limit) and ``two_sigma`` (``0 <= two_sigma <= width``) are
+    in the same units as the distances; any positive scale gives the same patterns.
     """
     causes: list[Cause] = []
-    if not deviations:
-        return causes
-    # Each rule is first asked a cheap necessary question (how many points lie beyond a
-    # line, how many signs agree), so that most series skip most loops.
-    ordered = sorted(deviations)
-    if ordered[0] < -width or ordered[-1] > width:
-        for index, distance in enumerate(deviations):
-            if abs(distance) > width:
-                causes.append(("outside limits", [index], "high" if distance > 0 else "low"))
-    sides = [(d > 0) - (d < 0) for d in deviations]
-    if sides.count(1) >= rules.shift or sides.count(-1) >= rules.shift:
+    # One sweep codes each point: its side, and whether it lies beyond 2 sigma and outside
+    # the limits. Each rule then asks a cheap exact question of the codes (is any point
+    # outside, is there a long enough run, are two points beyond 2 sigma on one side), so
+    # that most series skip most loops.
+    low, low_far = -width, -two_sigma
+    codes = bytes(
+        [
+            (_HIGH_OUT if d > width else _UP | _FAR if d > two_sigma else _UP)
+            if d > 0
+            else (_LOW_OUT if d < low else _DOWN | _FAR if d < low_far else _DOWN)
+            if d < 0
+            else 0
+            for d in deviations
+        ]
+    )
+    if _HIGH_OUT in codes or _LOW_OUT in codes:
+        for index, code in enumerate(codes):
+            if code == _HIGH_OUT:
+                causes.append(("outside limits", [index], "high"))
+            elif code == _LOW_OUT:
+                causes.append(("outside limits", [index], "low"))
+    sides = codes.translate(_SIDES)
+    up, down = _NEEDLES[rules.shift]
+    if up in sides or down in sides:
         for start, end in _runs(sides, rules.shift):
-            side: Side = "high" if sides[start] > 0 else "low"
+            side: Side = "high" if sides[start] == _UP else "low"
             causes.append(("shift", list(range(start, end + 1)), side))
-    steps = [(b > a) - (b < a) for a, b in zip(deviations, deviations[1:], strict=False)]
-    if steps.count(1) >= rules.trend - 1 or steps.count(-1) >= rules.trend - 1:
+    pairs = zip(deviations, deviations[1:], strict=False)
+    steps = bytes([_UP if b > a else _DOWN if b < a else 0 for a, b in pairs])
+    up, down = _NEEDLES[rules.trend - 1]
+    if up in steps or down in steps:
         for start, end in _runs(steps, rules.trend - 1):
-            side = "high" if steps[start] > 0 else "low"
+            side = "high" if steps[start] == _UP else "low"
             causes.append(("trend", list(range(start, end + 2)), side))
-    if (
-        rules.two_of_three
-        and len(ordered) >= 3
-        and (ordered[-2] > two_sigma or ordered[1] < -two_sigma)
-    ):
-        causes.extend(_two_of_three(deviations, sides, two_sigma))
+    if rules.two_of_three:
+        beyond = codes.translate(_BEYOND)
+        if beyond.count(_UP) >= 2 or beyond.count(_DOWN) >= 2:
+            causes.extend(_two_of_three(sides, beyond))
     return causes
 
 
@@ -211,47 +238,52 @@ def special_causes(
     ]
 
 
-def _two_of_three(deviations: Sequence[N], sides: Sequence[int], two_sigma: N) -> list[Cause]:
-    """Windows of three points all on one side with at least two beyond 2 sigma, merged."""
+def _two_of_three(sides: bytes, beyond: bytes) -> list[Cause]:
+    """Windows of three points all on one side with at least two beyond 2 sigma, merged.
+
+    ``sides`` codes each point's side of the centre; ``beyond`` its side when it lies
+    beyond 2 sigma, else 0.
+    """
     causes: list[Cause] = []
     last_window = -10
-    for start in range(len(deviations) - 2):
+    for start in range(len(sides) - 2):
         sign = sides[start]
         if sign == 0 or sides[start + 1] != sign or sides[start + 2] != sign:
             continue
-        beyond = [i for i in range(start, start + 3) if abs(deviations[i]) > two_sigma]
-        if len(beyond) < 2:
+        far = [i for i in range(start, start + 3) if beyond[i]]
+        if len(far) < 2:
             continue
-        named: Side = "high" if sign > 0 else "low"
+        named: Side = "high" if sign == _UP else "low"
         if causes and start - last_window <= 2 and causes[-1][2] == named:
-            merged = sorted(set(causes[-1][1]) | set(beyond))
+            merged = sorted(set(causes[-1][1]) | set(far))
             causes[-1] = ("two of three", merged, named)
         else:
-            causes.append(("two of three", beyond, named))
+            causes.append(("two of three", far, named))
         last_window = start
     return causes
 
 
 def _point_types(count: int, causes: Sequence[Cause], polarity: str) -> list[PointType]:
-    """Each point's type: a side-based rule decides by side, a trend alone by its direction."""
+    """Each point's type: a side-based rule decides by side, a trend alone by its direction.
+
+    Of several trends the first decides; of several side-based rules the last.
+    """
+    types: list[PointType] = ["common cause"] * count
     if not causes:
-        return ["common cause"] * count
-    by_side: dict[int, Side] = {}
-    by_trend: dict[int, Side] = {}
-    for rule, points, side in causes:
-        for index in points:
-            if rule == "trend":
-                by_trend.setdefault(index, side)
-            else:
-                by_side[index] = side
+        return types
     good: Side = "high" if polarity == "bigger" else "low"
-    types: list[PointType] = []
-    for index in range(count):
-        found = by_side.get(index, by_trend.get(index))
-        if found is None:
-            types.append("common cause")
-        else:
-            types.append("special cause improving" if found == good else "special cause concerning")
+    named: dict[Side, PointType] = {
+        good: "special cause improving",
+        "low" if good == "high" else "high": "special cause concerning",
+    }
+    for rule, points, side in reversed(causes):
+        if rule == "trend":
+            for index in points:
+                types[index] = named[side]
+    for rule, points, side in causes:
+        if rule != "trend":
+            for index in points:
+                types[index] = named[side]
     return types
 
 
@@ -265,10 +297,6 @@ def _assurance(target: int | None, width: int, polarity: str) -> Assurance | Non
     if target < -width:
         return "consistently meets" if bigger else "consistently fails"
     return "hit and miss"
-
-
-def _clip(value: float, unit: str) -> float:
-    return min(max(value, 0.0), 100.0) if unit == "percent" else value
 
 
 def read_scaled(
@@ -288,28 +316,32 @@ def read_scaled(
         )
     total = sum(values)
     moving = sum(map(abs, map(sub, values[1:], values)))
-    p, q = LIMIT_FACTOR.numerator, LIMIT_FACTOR.denominator
+    q = _Q
     gaps = count - 1
     factor = 3 * q * gaps
     scale, offset = count * factor, total * factor
     deviations = [scale * v - offset for v in values]
-    width = 3 * p * moving * count
-    causes = _patterns(deviations, width, 2 * p * moving * count, rules)
-    types = _point_types(count, causes, polarity)
-    base, spread = total * q * gaps, p * moving * count
+    spread = _P * moving * count
+    width = 3 * spread
+    causes = _patterns(deviations, width, 2 * spread, rules)
+    types: list[PointType] = (
+        _point_types(count, causes, polarity) if causes else ["common cause"] * count
+    )
+    base = total * q * gaps
     denominator = count * q * gaps * _SCALE
     lower, upper = (base - spread) / denominator, (base + spread) / denominator
     assurance = _assurance(
         None if target is None else (count * target - total) * factor, width, polarity
     )
+    clipped = unit == "percent"
     return Reading(
         types[-1],
         assurance,
         total / (count * _SCALE),
         lower,
         upper,
-        _clip(lower, unit),
-        _clip(upper, unit),
+        min(max(lower, 0.0), 100.0) if clipped else lower,
+        min(max(upper, 0.0), 100.0) if clipped else upper,
         causes,
         types,
     )
