@@ -28,6 +28,8 @@ TargetSource = Literal["quarter", "annual", "text annual", "monitor", "no target
 
 #: Ratings from best to worst; ``--fail-on`` and ordering use it.
 RAG_ORDER: tuple[Rag, ...] = ("G", "GA", "RA", "R")
+#: Reporting by exception shows these: missed targets, and Monitor for information.
+EXCEPTION_RAGS: tuple[Rag, ...] = ("GA", "RA", "R", "Monitor")
 RAG_WORDS: dict[str, str] = {
     "G": "Green",
     "GA": "Green Amber",
@@ -298,6 +300,11 @@ class RatedIndicator(_Model):
     def missed_target(self) -> bool:
         """Rated and not Green: the indicators an exception report lists."""
         return self.rag in ("GA", "RA", "R")
+
+    @property
+    def is_exception(self) -> bool:
+        """Shown when reporting by exception: missed target, or Monitor for information."""
+        return self.rag in EXCEPTION_RAGS
 
 
 class Count(_Model):

@@ -25,7 +25,7 @@ from barnet_rag.models import (
     Scheme,
     TargetSource,
 )
-from barnet_rag.periods import Period, financial_year_label
+from barnet_rag.periods import Period
 from barnet_rag.spc import recent_values, spc_for_indicator
 from barnet_rag.summary import summarise
 
@@ -332,7 +332,6 @@ def rate_period(
 __all__ = [
     "choose_target",
     "direction",
-    "financial_year_label",
     "format_number",
     "interval_for",
     "is_active",

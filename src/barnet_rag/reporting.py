@@ -331,7 +331,7 @@ def _tables(
                 caption = "Commissioning Plan Indicators"
             else:
                 caption = "Commissioning Plan Indicators (not met target)"
-                chosen = [i for i in chosen if i.missed_target or i.rag == "Monitor"]
+                chosen = [i for i in chosen if i.is_exception]
         if not chosen:
             continue
         has_monitor = any(i.rag == "Monitor" for i in chosen)

@@ -19,9 +19,6 @@ if TYPE_CHECKING:  # the models import pydantic: load them only when a command r
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
 
-#: ``--exceptions``: indicators that missed target, and Monitor ones for information.
-EXCEPTION_RAGS = ("GA", "RA", "R", "Monitor")
-
 RAG_STYLES = {
     "G": "bold white on dark_green",
     "GA": "bold black on yellow3",
@@ -70,7 +67,7 @@ def rate(
         return
     rated = rate_project(root, period, plans)
     if exceptions:
-        kept = [i for i in rated.indicators if i.rag in EXCEPTION_RAGS]
+        kept = [i for i in rated.indicators if i.is_exception]
         rated = rated.model_copy(update={"indicators": kept})
     if output_format == "json":
         click.echo(rated.model_dump_json(indent=2))
@@ -98,6 +95,7 @@ def rate_csv(
     from barnet_rag.api import rate_project
     from barnet_rag.cli.progress import busy
     from barnet_rag.fastpath import is_large, rated_rows
+    from barnet_rag.models import EXCEPTION_RAGS
     from barnet_rag.tabular import indicator_fields, indicator_rows, write_csv
 
     with busy(f"Rating {period}...", slow=is_large(root)):
