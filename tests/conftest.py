@@ -10,8 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from browser import ensure_axe, find_axe_js, find_chromium
+
+# No wall-clock limits in tests: hypothesis's per-example deadline would fail CI on a slow
+# or busy machine, not on a wrong answer.
+settings.register_profile("barnet-rag", deadline=None)
+settings.load_profile("barnet-rag")
 
 REPO = Path(__file__).resolve().parent.parent
 INSTALL_SCRIPT = REPO / ".ci" / "install-browser"
