@@ -15,14 +15,13 @@ A hypothesis test proves the rows equal the scalar engine's.
 from __future__ import annotations
 
 import gc
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from barnet_rag.fastquarters import Declined, Quarter, Quarters
 from barnet_rag.loading import ResultsStore, load_schemes
-from barnet_rag.models import Dot, Scheme
+from barnet_rag.models import Dot, Scheme, sample_interval
 from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable, load_table, plan_files
 from barnet_rag.rating import direction, rag_for
@@ -40,8 +39,7 @@ def _interval(survey: str | None, ci: float | None, n: int | None, value: float 
     if ci is not None:
         return ci
     assert n is not None
-    p = min(max(value / 100.0, 0.0), 1.0)
-    return round(100.0 * 1.96 * math.sqrt(p * (1.0 - p) / n), 1)
+    return sample_interval(value, n)
 
 
 #: The fields a row holds; the path declines if the public fields differ.

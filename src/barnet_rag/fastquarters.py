@@ -20,11 +20,10 @@ from barnet_rag.loading import ResultsStore, read_bytes
 from barnet_rag.models import Rag
 from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable
-from barnet_rag.resultsfile import _RAGS, COLUMNS, REQUIRED, CellError, parse_value
+from barnet_rag.resultsfile import _RAGS, COLUMNS, MAX_MAGNITUDE, REQUIRED, CellError, parse_value
 from barnet_rag.spc import scaled_all
 
 _PLAIN_CHARS = frozenset("0123456789.+-")
-_MAX_MAGNITUDE = 1e12
 
 
 def _optional(column: list[str] | None, count: int) -> list[str | None]:
@@ -165,7 +164,7 @@ def _values(texts: list[str]) -> list[float | None]:
             pass
         else:
             present = [v for v in values if v is not None]
-            if not present or -_MAX_MAGNITUDE <= min(present) <= max(present) <= _MAX_MAGNITUDE:
+            if not present or -MAX_MAGNITUDE <= min(present) <= max(present) <= MAX_MAGNITUDE:
                 return values
     try:
         return [parse_value(t)[0] for t in texts]

@@ -68,8 +68,14 @@ class Survey(_Model):
         if self.confidence_interval is not None:
             return self.confidence_interval
         assert self.sample_size is not None
-        p = min(max(value / 100.0, 0.0), 1.0)
-        return round(100.0 * 1.96 * math.sqrt(p * (1.0 - p) / self.sample_size), 1)
+        return sample_interval(value, self.sample_size)
+
+
+def sample_interval(value: float, sample_size: int) -> float:
+    """The 95% interval in points of a percent result from a sample: 1.96·√(p(1−p)/n),
+    rounded to one decimal as councils print it."""
+    p = min(max(value / 100.0, 0.0), 1.0)
+    return round(100.0 * 1.96 * math.sqrt(p * (1.0 - p) / sample_size), 1)
 
 
 def _monitor_or_number(value: Any) -> Any:
