@@ -44,7 +44,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -225,7 +225,9 @@ class QuarterResults(_Model):
     source: str
     results: dict[str, Result]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True
+    )
 
 
 class DotTrace(_Model):

@@ -46,7 +46,7 @@ _P, _Q = LIMIT_FACTOR.numerator, LIMIT_FACTOR.denominator
 class SpcRules(BaseModel):
     """Rule lengths, from a scheme file's ``spc:`` section; the defaults follow the NHS."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     shift: int = Field(default=7, ge=2, le=50)
     trend: int = Field(default=6, ge=3, le=50)
@@ -57,7 +57,7 @@ class SpcRules(BaseModel):
 class SpecialCause(BaseModel):
     """One special-cause pattern: the rule, the points it flags (0-based) and its side."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule: RuleName
     points: list[int]
@@ -72,7 +72,7 @@ class SpcResult(BaseModel):
     insufficient data.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     variation: Variation
     assurance: Assurance | None
@@ -86,7 +86,7 @@ class SpcResult(BaseModel):
     point_types: list[PointType]
     target: float | None = None
     baseline_from: str | None = None
-    rules: SpcRules = SpcRules()
+    rules: SpcRules = SpcRules.model_construct()
 
     @property
     def flagged(self) -> set[int]:
@@ -95,7 +95,7 @@ class SpcResult(BaseModel):
 
 
 #: The rules' defaults, shared: a frozen model, so one instance serves every call.
-DEFAULT_RULES = SpcRules()
+DEFAULT_RULES = SpcRules.model_construct()
 
 #: A special-cause pattern as plain values: (rule, points, side).
 Cause = tuple[RuleName, list[int], Side]
