@@ -238,26 +238,63 @@ def test_blank_rows_are_skipped_as_the_scalar_engine_skips_them(make_tree: Any) 
 
 
 @pytest.mark.usefixtures("no_cache")
+@pytest.mark.parametrize("workers", ["1", "2", "3"])
 def test_rate_csv_uses_it_and_prints_nothing_extra_when_piped(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, workers: str
 ) -> None:
     example = Path(__file__).resolve().parent.parent
     monkeypatch.setattr(fastpath, "MIN_PLAN_BYTES", 0)
-    calls: list[Period] = []
-    original = fastpath.FastProject.rows
+    monkeypatch.setenv("BARNET_RAG_WORKERS", workers)
+    calls: list[tuple[Period, int]] = []
+    original = fastpath.FastProject.parts
 
-    def spy(self: fastpath.FastProject, period: Period, plans: Any = ()) -> Any:
-        calls.append(period)
-        return original(self, period, plans)
+    def spy(self: fastpath.FastProject, period: Period, plans: Any, count: int) -> Any:
+        calls.append((period, count))
+        return original(self, period, plans, count)
 
-    monkeypatch.setattr(fastpath.FastProject, "rows", spy)
+    monkeypatch.setattr(fastpath.FastProject, "parts", spy)
     result = CliRunner().invoke(
         main, ["rate", "Q3-2017", "--format", "csv", "--root", str(example)]
     )
     assert (result.exit_code, result.stderr) == (0, "")
-    assert calls == [Period(2017, 3)]
+    assert calls == [(Period(2017, 3), int(workers))]
+    monkeypatch.setattr(fastpath, "MIN_PLAN_BYTES", 10**12)
     scalar = CliRunner().invoke(
-        main, ["rate", "Q3-2017", "--format", "json", "--root", str(example)]
+        main, ["rate", "Q3-2017", "--format", "csv", "--root", str(example)]
     )
-    refs = [i["ref"] for i in json.loads(scalar.stdout)["indicators"]]
-    assert [line.split(",")[1] for line in result.stdout.splitlines()[1:]] == refs
+    assert (scalar.exit_code, len(calls)) == (0, 1)
+    assert result.stdout == scalar.stdout
+
+
+@pytest.mark.usefixtures("no_cache")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_exceptions_and_fail_on_read_the_rows_of_every_part(
+    monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    example = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("BARNET_RAG_WORKERS", workers)
+    args = ["rate", "Q3-2017", "--format", "csv", "--exceptions", "--fail-on", "RA"]
+    outputs = []
+    for least in (0, 10**12):  # the columnar path, then the scalar engine
+        monkeypatch.setattr(fastpath, "MIN_PLAN_BYTES", least)
+        outputs.append(CliRunner().invoke(main, [*args, "--root", str(example)]))
+    fast, scalar = outputs
+    assert (fast.exit_code, fast.stdout, fast.stderr) == (
+        scalar.exit_code,
+        scalar.stdout,
+        scalar.stderr,
+    )
+    assert (fast.exit_code, fast.stderr) == (1, "error: 1 rated RA or worse: CG/S4\n")
+
+
+@pytest.mark.usefixtures("no_cache")
+def test_parts_cover_every_indicator_once_in_order(tmp_path: Path) -> None:
+    root = write_spc_project(tmp_path)
+    project = fastpath.open_fast(root, 0)
+    assert project is not None
+    whole = project.rows(LAST)
+    for count in (1, 2, 3, 5):
+        parts = project.parts(LAST, (), count)
+        assert len(parts) == count
+        rows = [row for part in parts for row in project.part_rows(LAST, part)]
+        assert rows == whole, count

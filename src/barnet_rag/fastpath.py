@@ -15,18 +15,21 @@ A hypothesis test proves the rows equal the scalar engine's.
 from __future__ import annotations
 
 import gc
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from barnet_rag.fastquarters import Declined, Quarter, Quarters
+from barnet_rag.fastspc import Summary, read_many
 from barnet_rag.loading import ResultsStore, load_schemes
 from barnet_rag.models import Dot, Scheme, sample_interval
+from barnet_rag.parallel import map_parts, worker_count
 from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable, load_table, plan_files
 from barnet_rag.rating import direction, rag_for
-from barnet_rag.spc import DEFAULT_RULES, read_scaled, scaled
-from barnet_rag.tabular import indicator_fields
+from barnet_rag.spc import DEFAULT_RULES, SpcRules, scaled
+from barnet_rag.tabular import indicator_fields, write_csv
 
 #: Projects whose plan files are smaller than this are rated by the scalar engine alone.
 MIN_PLAN_BYTES = 1_000_000
@@ -54,6 +57,10 @@ FIELDS = [
 
 _EMPTY = Quarter([], {}, [], ([], [], []), set(), [])
 LastReported = tuple[Period, float, str | None]
+#: A run of one plan's indicators: the plan's slug and their rows in the plan table.
+Segment = tuple[str, range]
+#: Each table row's values in millionths per quarter, and each ref's latest break.
+History = tuple[list[tuple[int | None, ...]], dict[str, int]]
 
 
 class FastProject:
@@ -65,6 +72,8 @@ class FastProject:
         self.store = store
         self.quarters = Quarters(store, table)
         self.ranges: dict[str, range] = {}
+        self._decoded: dict[Period, tuple[list[float | None], list[str | None]]] = {}
+        self._histories: dict[Period, History] = {}
         for index, plan in enumerate(table.columns["plan"]):
             start = self.ranges[plan].start if plan in self.ranges else index
             self.ranges[plan] = range(start, index + 1)
@@ -87,7 +96,19 @@ class FastProject:
                     wanted.discard(ref)
         return found
 
-    def _history(self, period: Period) -> tuple[list[tuple[int | None, ...]], dict[str, int]]:
+    def _targets(self, period: Period) -> tuple[list[float | None], list[str | None]]:
+        """:meth:`PlanTable.targets`, decoded once per period."""
+        if period not in self._decoded:
+            self._decoded[period] = self.table.targets(period)
+        return self._decoded[period]
+
+    def _history(self, period: Period) -> History:
+        """:meth:`_read_history`, read once per period."""
+        if period not in self._histories:
+            self._histories[period] = self._read_history(period)
+        return self._histories[period]
+
+    def _read_history(self, period: Period) -> History:
         """Every indicator's values in millionths (None where not reported) in each quarter
         with results up to ``period``, oldest first, one tuple per row of the table; and the
         position in those quarters of each ref's latest ``comparable: no`` result."""
@@ -103,14 +124,71 @@ class FastProject:
                 breaks[ref] = position
         return list(zip(*columns, strict=True)), breaks
 
-    def rows(self, period: Period, plans: Sequence[str] = ()) -> list[dict[str, Any]]:
-        """Every active indicator's row for ``period``, field for field the scalar engine's
-        JSON-mode dump and in its order; :class:`Declined` when it should run instead."""
+    def parts(self, period: Period, plans: Sequence[str], count: int) -> list[list[Segment]]:
+        """The indicators of ``plans`` (all plans when empty) in ``count`` contiguous parts of
+        about equal size, as (plan, table rows); :class:`Declined` when the scalar engine
+        should run instead. The quarters are read here, once, before any part is rated."""
         slugs = list(dict.fromkeys(plans)) or list(self.ranges)
         if any(s not in self.ranges for s in slugs) or period not in self.store.files:
             raise Declined
+        for when in (period, period.previous(), period.last_year()):
+            self.quarters.get(when)
+        self._history(period)
+        self._targets(period)
+        total = sum(len(self.ranges[slug]) for slug in slugs)
+        parts: list[list[Segment]] = []
+        for k in range(count):
+            low, high, offset = total * k // count, total * (k + 1) // count, 0
+            part = []
+            for slug in slugs:
+                indices = self.ranges[slug]
+                chosen = indices[max(low - offset, 0) : max(high - offset, 0)]
+                offset += len(indices)
+                if chosen:
+                    part.append((slug, chosen))
+            parts.append(part)
+        return parts
+
+    def rows(self, period: Period, plans: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Every active indicator's row for ``period``, field for field the scalar engine's
+        JSON-mode dump and in its order; :class:`Declined` when it should run instead."""
+        [part] = self.parts(period, plans, 1)
+        return self.part_rows(period, part)
+
+    def _readings(
+        self,
+        active: list[int],
+        history: list[tuple[int | None, ...]],
+        baselines: dict[str, int],
+        targets: list[float | None],
+        rules: SpcRules,
+    ) -> list[Summary]:
+        """The SPC columns of each of ``active`` (table rows), read side by side: each
+        series is the comparable values from the latest break on (spc.series_for)."""
+        refs, polarities, units = (self.table.columns[k] for k in ("ref", "polarity", "unit"))
+        series = []
+        for i in active:
+            line = history[i]
+            if refs[i] in baselines:
+                line = line[baselines[refs[i]] :]
+            series.append([v for v in line if v is not None])
+        enough = rules.min_points
+        wanted = [
+            None if target is None or len(values) < enough else scaled(target)
+            for target, values in zip((targets[i] for i in active), series, strict=True)
+        ]
+        return read_many(
+            series,
+            wanted,
+            [polarities[i] for i in active],
+            [units[i] == "percent" for i in active],
+            rules,
+        )
+
+    def part_rows(self, period: Period, part: list[Segment]) -> list[dict[str, Any]]:
+        """The rows of one part from :meth:`parts`, in order."""
         c = self.table.columns
-        targets, annuals = self.table.targets(period)
+        targets, annuals = self._targets(period)
         get = self.quarters.get
         now = get(period) or _EMPTY
         before = get(period.previous()) or _EMPTY
@@ -140,14 +218,21 @@ class FastProject:
         missing: Dot = "no comparison"
         rows: list[dict[str, Any]] = []
         append = rows.append
-        for slug in slugs:
-            scheme = self.schemes[c["scheme"][self.ranges[slug].start]]
-            rules = scheme.spc or DEFAULT_RULES
-            enough = rules.min_points
-            for i in self.ranges[slug]:
+        # The plans' active indicators, and their SPC columns read together per rule set.
+        segments = []
+        by_rules: dict[SpcRules, list[int]] = {}
+        for slug, indices in part:
+            scheme = self.schemes[c["scheme"][indices.start]]
+            active = [i for i in indices if sinces[i] is None or sinces[i] <= year]
+            segments.append((slug, scheme, active))
+            by_rules.setdefault(scheme.spc or DEFAULT_RULES, []).extend(active)
+        readings: dict[int, Summary] = {}
+        for rules, rows_read in by_rules.items():
+            read = self._readings(rows_read, history, baselines, targets, rules)
+            readings.update(zip(rows_read, read, strict=True))
+        for slug, scheme, active in segments:
+            for i in active:
                 since = sinces[i]
-                if since is not None and since > year:
-                    continue
                 ref, polarity, survey = refs[i], polarities[i], surveys[i]
                 j, k, m = now_index(ref), before_index(ref), ago_index(ref)
                 value = None if j is None else now_values[j]
@@ -179,18 +264,7 @@ class FastProject:
                 rag, counted, shortfall, _ = rag_for(
                     value, target, interval, polarity, dot_long, scheme
                 )
-                # The SPC series: comparable values from the latest break on (spc.series_for).
-                line = history[i]
-                if ref in baselines:
-                    line = line[baselines[ref] :]
-                series = [v for v in line if v is not None]
-                spc = read_scaled(
-                    series,
-                    polarity,
-                    None if target is None or len(series) < enough else scaled(target),
-                    units[i],
-                    rules,
-                )
+                variation, assurance, centre, spc_lower, spc_upper = readings[i]
                 append(
                     {
                         "plan": slug,
@@ -223,11 +297,11 @@ class FastProject:
                         "last_reported_label": None,
                         "last_reported_period": None,
                         "comparable": True if j is None else ref not in now_breaks,
-                        "variation": spc.variation,
-                        "assurance": spc.assurance,
-                        "spc_centre": spc.centre,
-                        "spc_lower": spc.display_lower,
-                        "spc_upper": spc.display_upper,
+                        "variation": variation,
+                        "assurance": assurance,
+                        "spc_centre": centre,
+                        "spc_lower": spc_lower,
+                        "spc_upper": spc_upper,
                     }
                 )
         lacking = {r["ref"]: r for r in rows if r["dot_long"] == "no comparison"}
@@ -281,6 +355,41 @@ def fast_rows(
     finally:
         if collecting:
             gc.enable()
+
+
+def fast_csv(
+    root: Path,
+    period: Period,
+    plans: Sequence[str],
+    keep: Callable[[dict[str, Any]], bool],
+    min_plan_bytes: int | None = None,
+) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """``rate --format csv`` from the columnar path: the CSV text (no header) of the rows
+    ``keep`` accepts, in parts, and each such row's (ref, rag); ``None`` to use the scalar
+    engine. The parts are rated and encoded side by side (:func:`~barnet_rag.parallel.
+    map_parts`), one process per processor, the garbage collector paused as in
+    :func:`fast_rows`."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        project = open_fast(root, min_plan_bytes)
+        if project is None:
+            return None
+        parts = project.parts(period, plans, worker_count())
+
+        def encode(k: int) -> tuple[str, list[tuple[str, str]]]:
+            rows = [row for row in project.part_rows(period, parts[k]) if keep(row)]
+            stream = io.StringIO()
+            write_csv(rows, FIELDS, stream, header=False)
+            return stream.getvalue(), [(row["ref"], row["rag"]) for row in rows]
+
+        encoded = map_parts(encode, len(parts))
+    except Declined:
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+    return [text for text, _ in encoded], [pair for _, pairs in encoded for pair in pairs]
 
 
 def rated_rows(

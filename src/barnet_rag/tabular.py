@@ -44,8 +44,11 @@ CHUNK_ROWS = 10_000
 _NEEDS_WORK = re.compile('(?:^|\0)[=+\\-@\t\r]|[\r\n",]')
 
 
-def write_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str], stream: IO[str]) -> None:
-    """Write rows as CSV; blanks for None; every text cell neutralised.
+def write_csv(
+    rows: Sequence[dict[str, Any]], fields: Sequence[str], stream: IO[str], *, header: bool = True
+) -> None:
+    """Write rows as CSV, after a header row of ``fields`` unless ``header`` is false;
+    blanks for None; every text cell neutralised.
 
     The output is byte for byte what :class:`csv.writer` writes for the neutralised cells
     (a hypothesis test proves it), but encoded a column of :data:`CHUNK_ROWS` rows at a
@@ -54,7 +57,8 @@ def write_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str], stream: IO[
     tuples of cells are acyclic, and collections triggered by them find nothing.
     """
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(fields)
+    if header:
+        writer.writerow(fields)
     if len(fields) < 2:  # a lone blank cell is written as "", which the columns skip
         writer.writerows(_neutralised(row, fields) for row in rows)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -94,19 +94,22 @@ def rate_csv(
     """CSV rows, from the columnar path for large clean projects (the same rows)."""
     from barnet_rag.api import rate_project
     from barnet_rag.cli.progress import busy
-    from barnet_rag.fastpath import is_large, rated_rows
+    from barnet_rag.fastpath import fast_csv, is_large
     from barnet_rag.models import EXCEPTION_RAGS
     from barnet_rag.tabular import indicator_fields, indicator_rows, write_csv
 
+    def keep(row: dict[str, Any]) -> bool:
+        return not exceptions or row["rag"] in EXCEPTION_RAGS
+
     with busy(f"Rating {period}...", slow=is_large(root)):
-        [rows] = rated_rows(
-            root,
-            [period],
-            plans,
-            lambda p: indicator_rows(rate_project(root, p, plans).indicators),
-        )
-    if exceptions:
-        rows = [r for r in rows if r["rag"] in EXCEPTION_RAGS]
+        fast = fast_csv(root, period, plans, keep)
+    if fast is not None:
+        parts, ratings = fast
+        write_csv([], indicator_fields(), sys.stdout)
+        sys.stdout.writelines(parts)
+        check_fail_on(ratings, fail_on)
+        return
+    rows = [r for r in indicator_rows(rate_project(root, period, plans).indicators) if keep(r)]
     write_csv(rows, indicator_fields(), sys.stdout)
     check_fail_on([(r["ref"], r["rag"]) for r in rows], fail_on)
 
