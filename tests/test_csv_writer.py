@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from barnet_rag import tabular
@@ -80,6 +80,24 @@ def test_write_csv_equals_the_csv_writer_reference(
     tabular.CHUNK_ROWS = chunk
     try:
         assert written(rows, fields) == reference_csv(rows, fields)
+    finally:
+        tabular.CHUNK_ROWS = before
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables(), st.sampled_from([1, 2, 5, 10_000]))
+def test_columns_are_written_as_their_rows_are(
+    table: tuple[list[dict[str, Any]], list[str]], chunk: int
+) -> None:
+    rows, fields = table
+    assume(fields)  # no columns hold no rows
+    columns = [[row.get(name) for row in rows] for name in fields]
+    before = tabular.CHUNK_ROWS
+    tabular.CHUNK_ROWS = chunk
+    try:
+        stream = io.StringIO()
+        tabular.write_csv_columns(columns, stream)
+        assert written(rows, fields) == reference_csv([], fields) + stream.getvalue()
     finally:
         tabular.CHUNK_ROWS = before
 

@@ -1,5 +1,5 @@
 """``python -m barnet_rag``: the same as the ``barnet-rag`` command."""
 
-from barnet_rag.cli import main
+from barnet_rag.cli import run
 
-main(prog_name="barnet-rag")
+run()

@@ -29,7 +29,7 @@ from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable, load_table, plan_files
 from barnet_rag.rating import direction, rag_for
 from barnet_rag.spc import DEFAULT_RULES, SpcRules, scaled
-from barnet_rag.tabular import indicator_fields, write_csv
+from barnet_rag.tabular import indicator_fields, write_csv_columns
 
 #: Projects whose plan files are smaller than this are rated by the scalar engine alone.
 MIN_PLAN_BYTES = 1_000_000
@@ -55,6 +55,8 @@ FIELDS = [
     "variation", "assurance", "spc_centre", "spc_lower", "spc_upper",
 ]  # fmt: skip
 
+#: Where the ref and the RAG are among the fields.
+RAG_COLUMNS = (FIELDS.index("ref"), FIELDS.index("rag"))
 _EMPTY = Quarter([], {}, [], ([], [], []), set(), [])
 LastReported = tuple[Period, float, str | None]
 #: A run of one plan's indicators: the plan's slug and their rows in the plan table.
@@ -187,6 +189,12 @@ class FastProject:
 
     def part_rows(self, period: Period, part: list[Segment]) -> list[dict[str, Any]]:
         """The rows of one part from :meth:`parts`, in order."""
+        columns = self.part_columns(period, part)
+        return [dict(zip(FIELDS, cells, strict=True)) for cells in zip(*columns, strict=True)]
+
+    def part_columns(self, period: Period, part: list[Segment]) -> list[list[Any]]:
+        """The rows of one part from :meth:`parts` as columns, one per field of
+        :data:`FIELDS`: each built in one sweep, the rules called per indicator."""
         c = self.table.columns
         targets, annuals = self._targets(period)
         get = self.quarters.get
@@ -196,120 +204,119 @@ class FastProject:
         short_breaks = self.quarters.breaks(period.previous(), period)
         long_breaks = self.quarters.breaks(period.last_year(), period)
         history, baselines = self._history(period)
-        # Columns and quarters' lists are bound to locals once: the loop runs per indicator.
-        sinces, refs, polarities, surveys = c["since"], c["ref"], c["polarity"], c["survey"]
+        sinces, year = c["since"], period.year
+        # The plans' active indicators (table rows, in order), and their SPC columns read
+        # together per rule set.
+        at: list[int] = []
+        plan: list[str] = []
+        schemes: list[Scheme] = []
+        by_rules: dict[SpcRules, list[int]] = {}
+        for slug, indices in part:
+            scheme = self.schemes[c["scheme"][indices.start]]
+            active = [i for i in indices if sinces[i] is None or sinces[i] <= year]
+            at += active
+            plan += [slug] * len(active)
+            schemes += [scheme] * len(active)
+            by_rules.setdefault(scheme.spc or DEFAULT_RULES, []).extend(active)
+        readings: dict[int, Summary] = {}
+        for rules, read_at in by_rules.items():
+            read = self._readings(read_at, history, baselines, targets, rules)
+            readings.update(zip(read_at, read, strict=True))
+
+        def pick(column: list[Any]) -> list[Any]:
+            return [column[i] for i in at]
+
+        ref, polarity, survey = pick(c["ref"]), pick(c["polarity"]), pick(c["survey"])
+        now_at = list(map(now.index.get, ref))
+        before_at = list(map(before.index.get, ref))
+        ago_at = list(map(year_ago.index.get, ref))
+
+        def lookup(positions: list[int | None], column: list[Any]) -> list[Any]:
+            return [None if j is None else column[j] for j in positions]
+
+        value = lookup(now_at, now.values)
+        previous_value = lookup(before_at, before.values)
+        last_year_value = lookup(ago_at, year_ago.values)
         intervals, sizes, dot_tolerances = (
             c["confidence_interval"],
             c["sample_size"],
             c["dot_tolerance"],
         )
-        titles, types, units = c["title"], c["type"], c["unit"]
-        frequencies, benchmarks = c["frequency"], c["benchmark"]
-        now_index, now_values, now_labels = now.index.get, now.values, now.labels
-        now_rags, now_notes, now_comments, now_breaks = (
-            now.rags,
-            now.notes,
-            now.comments,
-            now.breaks,
-        )
-        before_index, before_values, before_labels = before.index.get, before.values, before.labels
-        ago_index, ago_values, ago_labels = year_ago.index.get, year_ago.values, year_ago.labels
-        year = period.year
-        missing: Dot = "no comparison"
-        rows: list[dict[str, Any]] = []
-        append = rows.append
-        # The plans' active indicators, and their SPC columns read together per rule set.
-        segments = []
-        by_rules: dict[SpcRules, list[int]] = {}
-        for slug, indices in part:
-            scheme = self.schemes[c["scheme"][indices.start]]
-            active = [i for i in indices if sinces[i] is None or sinces[i] <= year]
-            segments.append((slug, scheme, active))
-            by_rules.setdefault(scheme.spc or DEFAULT_RULES, []).extend(active)
-        readings: dict[int, Summary] = {}
-        for rules, rows_read in by_rules.items():
-            read = self._readings(rows_read, history, baselines, targets, rules)
-            readings.update(zip(rows_read, read, strict=True))
-        for slug, scheme, active in segments:
-            for i in active:
-                since = sinces[i]
-                ref, polarity, survey = refs[i], polarities[i], surveys[i]
-                j, k, m = now_index(ref), before_index(ref), ago_index(ref)
-                value = None if j is None else now_values[j]
-                if survey is None:
-                    interval = 0.0
-                    tolerance = dot_tolerances[i]
-                else:
-                    interval = tolerance = _interval(survey, intervals[i], sizes[i], value)
-                previous_value = None if k is None else before_values[k]
-                last_year_value = None if m is None else ago_values[m]
-                dot_short = direction(
-                    value,
-                    previous_value,
-                    tolerance,
-                    polarity,
-                    broken=ref in short_breaks,
-                    missing="not reported",
-                )
-                missing = "new" if since == year else "no comparison"
-                dot_long = direction(
-                    value,
-                    last_year_value,
-                    tolerance,
-                    polarity,
-                    broken=ref in long_breaks,
-                    missing=missing,
-                )
-                target = targets[i]
-                rag, counted, shortfall, _ = rag_for(
-                    value, target, interval, polarity, dot_long, scheme
-                )
-                variation, assurance, centre, spc_lower, spc_upper = readings[i]
-                append(
-                    {
-                        "plan": slug,
-                        "ref": ref,
-                        "title": titles[i],
-                        "type": types[i],
-                        "polarity": polarity,
-                        "unit": units[i],
-                        "value": value,
-                        "label": None if j is None else now_labels[j],
-                        "target": target,
-                        "annual_target": annuals[i],
-                        "tolerance": tolerance,
-                        "rag": rag,
-                        "published_rag": None if j is None else now_rags[j],
-                        "previous_value": previous_value,
-                        "dot_short": dot_short,
-                        "last_year_value": last_year_value,
-                        "last_year_label": None if m is None else ago_labels[m],
-                        "dot_long": dot_long,
-                        "previous_label": None if k is None else before_labels[k],
-                        "counted_value": counted,
-                        "shortfall": shortfall,
-                        "survey": survey,
-                        "frequency": frequencies[i],
-                        "benchmark": benchmarks[i],
-                        "note": None if j is None else now_notes[j],
-                        "comment": None if j is None else now_comments[j],
-                        "last_reported_value": None,
-                        "last_reported_label": None,
-                        "last_reported_period": None,
-                        "comparable": True if j is None else ref not in now_breaks,
-                        "variation": variation,
-                        "assurance": assurance,
-                        "spc_centre": centre,
-                        "spc_lower": spc_lower,
-                        "spc_upper": spc_upper,
-                    }
-                )
-        lacking = {r["ref"]: r for r in rows if r["dot_long"] == "no comparison"}
-        for ref, (when, value, label) in self._last_reported(period, list(lacking)).items():
-            lacking[ref].update(
-                last_reported_value=value, last_reported_label=label, last_reported_period=str(when)
+        tolerance = [
+            dot_tolerances[i] if s is None else _interval(s, intervals[i], sizes[i], v)
+            for i, s, v in zip(at, survey, value, strict=True)
+        ]
+        interval = [0.0 if s is None else t for s, t in zip(survey, tolerance, strict=True)]
+        dot_short: list[Dot] = [
+            direction(v, p, t, pol, broken=r in short_breaks, missing="not reported")
+            for v, p, t, pol, r in zip(value, previous_value, tolerance, polarity, ref, strict=True)
+        ]
+        dot_long: list[Dot] = [
+            direction(
+                v,
+                a,
+                t,
+                pol,
+                broken=r in long_breaks,
+                missing="new" if sinces[i] == year else "no comparison",
             )
-        return rows
+            for v, a, t, pol, r, i in zip(
+                value, last_year_value, tolerance, polarity, ref, at, strict=True
+            )
+        ]
+        target = pick(targets)
+        rated = [
+            rag_for(v, t, iv, pol, dl, sch)
+            for v, t, iv, pol, dl, sch in zip(
+                value, target, interval, polarity, dot_long, schemes, strict=True
+            )
+        ]
+        breaks = now.breaks
+        comparable = [
+            True if j is None else r not in breaks for j, r in zip(now_at, ref, strict=True)
+        ]
+        spc: list[list[Any]] = [
+            list(column) for column in zip(*[readings[i] for i in at], strict=True)
+        ] or [[], [], [], [], []]
+        blank = [None] * len(at)
+        last_reported: list[list[Any]] = [list(blank), list(blank), list(blank)]
+        lacking = {
+            r: n for n, (r, d) in enumerate(zip(ref, dot_long, strict=True)) if d == "no comparison"
+        }
+        for r, (when, found, label) in self._last_reported(period, list(lacking)).items():
+            n = lacking[r]
+            last_reported[0][n], last_reported[1][n], last_reported[2][n] = found, label, str(when)
+        return [
+            plan,
+            ref,
+            pick(c["title"]),
+            pick(c["type"]),
+            polarity,
+            pick(c["unit"]),
+            value,
+            lookup(now_at, now.labels),
+            target,
+            pick(annuals),
+            tolerance,
+            [x[0] for x in rated],
+            lookup(now_at, now.rags),
+            previous_value,
+            dot_short,
+            last_year_value,
+            lookup(ago_at, year_ago.labels),
+            dot_long,
+            lookup(before_at, before.labels),
+            [x[1] for x in rated],
+            [x[2] for x in rated],
+            survey,
+            pick(c["frequency"]),
+            pick(c["benchmark"]),
+            lookup(now_at, now.notes),
+            lookup(now_at, now.comments),
+            *last_reported,
+            comparable,
+            *spc,
+        ]
 
 
 def is_large(root: Path, min_plan_bytes: int | None = None) -> bool:
@@ -361,11 +368,11 @@ def fast_csv(
     root: Path,
     period: Period,
     plans: Sequence[str],
-    keep: Callable[[dict[str, Any]], bool],
+    keep: Callable[[str], bool],
     min_plan_bytes: int | None = None,
 ) -> tuple[list[str], list[tuple[str, str]]] | None:
     """``rate --format csv`` from the columnar path: the CSV text (no header) of the rows
-    ``keep`` accepts, in parts, and each such row's (ref, rag); ``None`` to use the scalar
+    whose RAG ``keep`` accepts, in parts, and each such row's (ref, rag); ``None`` to use the scalar
     engine. The parts are rated and encoded side by side (:func:`~barnet_rag.parallel.
     map_parts`), one process per processor, the garbage collector paused as in
     :func:`fast_rows`."""
@@ -378,10 +385,15 @@ def fast_csv(
         parts = project.parts(period, plans, worker_count())
 
         def encode(k: int) -> tuple[str, list[tuple[str, str]]]:
-            rows = [row for row in project.part_rows(period, parts[k]) if keep(row)]
+            columns = project.part_columns(period, parts[k])
+            refs, rags = columns[RAG_COLUMNS[0]], columns[RAG_COLUMNS[1]]
+            kept = [n for n, rag in enumerate(rags) if keep(rag)]
+            if len(kept) < len(rags):
+                columns = [[column[n] for n in kept] for column in columns]
+                refs, rags = columns[RAG_COLUMNS[0]], columns[RAG_COLUMNS[1]]
             stream = io.StringIO()
-            write_csv(rows, FIELDS, stream, header=False)
-            return stream.getvalue(), [(row["ref"], row["rag"]) for row in rows]
+            write_csv_columns(columns, stream)
+            return stream.getvalue(), list(zip(refs, rags, strict=True))
 
         encoded = map_parts(encode, len(parts))
     except Declined:

@@ -60,13 +60,32 @@ def write_csv(
     if header:
         writer.writerow(fields)
     if len(fields) < 2:  # a lone blank cell is written as "", which the columns skip
-        writer.writerows(_neutralised(row, fields) for row in rows)
+        writer.writerows(_neutralised(map(row.get, fields)) for row in rows)
         return
     collecting = gc.isenabled()
     gc.disable()
     try:
         for start in range(0, len(rows), CHUNK_ROWS):
             _write_chunk(rows[start : start + CHUNK_ROWS], fields, writer, stream)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def write_csv_columns(columns: Sequence[list[Any]], stream: IO[str]) -> None:
+    """Write rows given as columns (no header), exactly as :func:`write_csv` writes them
+    (at least one column: no columns hold no rows)."""
+    writer = csv.writer(stream, lineterminator="\n")
+    if len(columns) < 2:
+        writer.writerows(_neutralised(cells) for cells in zip(*columns, strict=True))
+        return
+    size = len(columns[0]) if columns else 0
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for start in range(0, size, CHUNK_ROWS):
+            chunk = [column[start : start + CHUNK_ROWS] for column in columns]
+            _write_columns(chunk, writer, stream)
     finally:
         if collecting:
             gc.enable()
@@ -79,22 +98,26 @@ def _write_chunk(
         cells = list(map(itemgetter(*fields), rows))
     except KeyError:
         cells = [tuple(map(row.get, fields)) for row in rows]
-    encoded = [_encoded(list(column)) for column in zip(*cells, strict=True)]
+    _write_columns([list(column) for column in zip(*cells, strict=True)], writer, stream)
+
+
+def _write_columns(columns: list[list[Any]], writer: Any, stream: IO[str]) -> None:
+    encoded = [_encoded(column) for column in columns]
     if any(column is None for column in encoded):
-        writer.writerows(_neutralised(row, fields) for row in rows)
+        writer.writerows(_neutralised(cells) for cells in zip(*columns, strict=True))
     else:
         stream.write("\n".join(map(",".join, zip(*encoded, strict=True))) + "\n")
 
 
-def _neutralised(row: dict[str, Any], fields: Sequence[str]) -> list[Any]:
-    """The cells of ``row`` as :func:`write_csv` hands them to :class:`csv.writer`."""
+def _neutralised(cells: Iterable[Any]) -> list[Any]:
+    """A row's cells as :func:`write_csv` hands them to :class:`csv.writer`."""
     return [
         ""
         if cell is None
         else _text_cell(cell)
         if isinstance(cell, str) and (cell.startswith(_FORMULA_START) or "\r" in cell)
         else cell
-        for cell in map(row.get, fields)
+        for cell in cells
     ]
 
 

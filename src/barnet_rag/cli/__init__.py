@@ -62,6 +62,29 @@ class RagGroup(click.Group):
             ctx.exit(BUG_EXIT)
 
 
+def run() -> None:
+    """The ``barnet-rag`` console script: the CLI, then an exit that skips the interpreter's
+    teardown. Freeing a national project's millions of objects one by one takes a fifth of
+    its rating time and does nothing the operating system would not do at once; the output
+    streams are flushed first, and nothing of barnet-rag's runs at exit."""
+    try:
+        main(prog_name="barnet-rag")
+        code: Any = 0
+    except SystemExit as done:
+        code = done.code
+    if code is not None and not isinstance(code, int):
+        click.echo(code, err=True)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            code = BROKEN_PIPE_EXIT
+        except (OSError, ValueError):
+            pass
+    os._exit(code or 0)
+
+
 def report_error(error: BarnetRagError) -> None:
     """Print a user error on stderr: one line per located problem."""
     if isinstance(error, InputError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -98,8 +98,8 @@ def rate_csv(
     from barnet_rag.models import EXCEPTION_RAGS
     from barnet_rag.tabular import indicator_fields, indicator_rows, write_csv
 
-    def keep(row: dict[str, Any]) -> bool:
-        return not exceptions or row["rag"] in EXCEPTION_RAGS
+    def keep(rag: str) -> bool:
+        return not exceptions or rag in EXCEPTION_RAGS
 
     with busy(f"Rating {period}...", slow=is_large(root)):
         fast = fast_csv(root, period, plans, keep)
@@ -109,7 +109,9 @@ def rate_csv(
         sys.stdout.writelines(parts)
         check_fail_on(ratings, fail_on)
         return
-    rows = [r for r in indicator_rows(rate_project(root, period, plans).indicators) if keep(r)]
+    rows = [
+        r for r in indicator_rows(rate_project(root, period, plans).indicators) if keep(r["rag"])
+    ]
     write_csv(rows, indicator_fields(), sys.stdout)
     check_fail_on([(r["ref"], r["rag"]) for r in rows], fail_on)
 
