@@ -195,6 +195,19 @@ def test_the_installed_script_rates_the_example() -> None:
     assert done.stdout.splitlines()[2].startswith("community-leadership,CG/S4,")
 
 
+def test_the_installed_script_flushes_everything_before_exit_1_for_fail_on() -> None:
+    # The script leaves with os._exit (no interpreter teardown): output must be complete.
+    done = subprocess.run(
+        [_installed_script(), "rate", "Q3-2017", "--format", "json", "--fail-on", "R"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (1, "error: 1 rated R or worse: CG/S4\n")
+    assert len(json.loads(done.stdout)["indicators"]) == 9
+
+
 def test_the_installed_script_exits_2_with_a_message_for_bad_input(tmp_path: Path) -> None:
     done = subprocess.run(
         [_installed_script(), "rate", "Q3-2017", "--root", str(tmp_path)],
