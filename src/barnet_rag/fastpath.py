@@ -3,9 +3,11 @@
 :mod:`barnet_rag.rating` is the specification. For a national project (100,000
 indicators) building pydantic models for every plan, result and rating costs minutes, so
 this path reads the plans from :mod:`barnet_rag.plancache`, the results files as plain
-columns (:mod:`barnet_rag.fastquarters`), and calls the engine's own pure functions
-(:func:`~barnet_rag.rating.direction`, :func:`~barnet_rag.rating.rag_for`) and the SPC
-rules (:func:`~barnet_rag.spc.read_scaled`) per indicator.
+columns (:mod:`barnet_rag.fastquarters`), calls the engine's own pure functions
+(:func:`~barnet_rag.rating.direction`, :func:`~barnet_rag.rating.rag_for`) per indicator,
+and reads the SPC columns of many indicators at once (:mod:`barnet_rag.fastspc`). For
+``rate --format csv`` the indicators are split into contiguous parts rated and encoded in
+forked processes (:mod:`barnet_rag.parallel`).
 It produces the rows of ``rate --format csv`` and ``export`` only when every input is clean;
 on anything unusual (a problem in any file, an unknown plan, a field it does not know) it
 declines, and the caller runs the scalar engine, which reports the problem as always.
