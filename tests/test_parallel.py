@@ -52,3 +52,23 @@ def test_the_worker_count_comes_from_the_environment(monkeypatch: pytest.MonkeyP
         monkeypatch.setenv(WORKERS_ENV, bad)
         with pytest.raises(UsageError, match=f"BARNET_RAG_WORKERS='{bad}': give a whole number"):
             worker_count()
+
+
+def test_parts_run_here_when_no_process_can_be_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    started = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        if started:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        started.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    here = os.getpid()
+    assert map_parts(lambda k: (k, os.getpid() == here), 4) == [
+        (0, True),
+        (1, False),
+        (2, True),
+        (3, True),
+    ]

@@ -61,7 +61,10 @@ def map_parts(job: Callable[[int], T], parts: int) -> list[T]:
     children: list[tuple[int, int]] = []
     try:
         for k in range(1, parts):
-            children.append(_start(job, k))
+            try:
+                children.append(_start(job, k))
+            except OSError:  # no more processes to be had: the other parts run here
+                break
         results = [job(0)]
         for k, (pid, reader) in enumerate(children, start=1):
             try:
@@ -73,6 +76,7 @@ def map_parts(job: Callable[[int], T], parts: int) -> list[T]:
             children[k - 1] = (0, -1)
             ok, result = pickle.loads(data) if data else (False, None)
             results.append(result if ok else job(k))  # type: ignore[arg-type]
+        results += [job(k) for k in range(len(children) + 1, parts)]
         return results
     finally:
         for pid, reader in children:  # only after an error or an interrupt: stop them
@@ -88,7 +92,12 @@ def _start(job: Callable[[int], T], k: int) -> tuple[int, int]:
     reader, writer = os.pipe()
     with contextlib.suppress(AttributeError, OSError):  # Linux: 1 MiB pipes, fewer switches
         fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        raise
     if pid:
         os.close(writer)
         return pid, reader
