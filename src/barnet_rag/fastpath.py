@@ -16,7 +16,6 @@ A hypothesis test proves the rows equal the scalar engine's.
 
 from __future__ import annotations
 
-import gc
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,7 +30,7 @@ from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable, load_table, plan_files
 from barnet_rag.rating import direction, rag_for
 from barnet_rag.spc import DEFAULT_RULES, SpcRules, scaled
-from barnet_rag.tabular import indicator_fields, write_csv_columns
+from barnet_rag.tabular import collector_paused, indicator_fields, write_csv_columns
 
 #: Projects whose plan files are smaller than this are rated by the scalar engine alone.
 MIN_PLAN_BYTES = 1_000_000
@@ -346,24 +345,14 @@ def open_fast(root: Path, min_plan_bytes: int | None = None) -> FastProject | No
 def fast_rows(
     root: Path, periods: Sequence[Period], plans: Sequence[str] = (), min_plan_bytes: int | None = 0
 ) -> list[list[dict[str, Any]]] | None:
-    """Rows per period from the columnar path, or ``None`` to use the scalar engine.
-
-    The cyclic garbage collector is paused meanwhile: the path builds millions of small
-    acyclic objects (cells, rows), and collections triggered by them cost a third of
-    the time without ever finding garbage.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
+    """Rows per period from the columnar path, or ``None`` to use the scalar engine; the
+    garbage collector paused meanwhile (:func:`~barnet_rag.tabular.collector_paused`)."""
     try:
-        project = open_fast(root, min_plan_bytes)
-        if project is None:
-            return None
-        return [project.rows(period, plans) for period in periods]
+        with collector_paused():
+            project = open_fast(root, min_plan_bytes)
+            return None if project is None else [project.rows(p, plans) for p in periods]
     except Declined:
         return None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def fast_csv(
@@ -376,33 +365,28 @@ def fast_csv(
     """``rate --format csv`` from the columnar path: the CSV text (no header) of the rows
     whose RAG ``keep`` accepts, in parts, and each such row's (ref, rag); ``None`` to use the scalar
     engine. The parts are rated and encoded side by side (:func:`~barnet_rag.parallel.
-    map_parts`), one process per processor, the garbage collector paused as in
-    :func:`fast_rows`."""
-    collecting = gc.isenabled()
-    gc.disable()
+    map_parts`), one process per processor, the garbage collector paused."""
     try:
-        project = open_fast(root, min_plan_bytes)
-        if project is None:
-            return None
-        parts = project.parts(period, plans, worker_count())
+        with collector_paused():
+            project = open_fast(root, min_plan_bytes)
+            if project is None:
+                return None
+            parts = project.parts(period, plans, worker_count())
 
-        def encode(k: int) -> tuple[str, list[tuple[str, str]]]:
-            columns = project.part_columns(period, parts[k])
-            refs, rags = columns[RAG_COLUMNS[0]], columns[RAG_COLUMNS[1]]
-            kept = [n for n, rag in enumerate(rags) if keep(rag)]
-            if len(kept) < len(rags):
-                columns = [[column[n] for n in kept] for column in columns]
+            def encode(k: int) -> tuple[str, list[tuple[str, str]]]:
+                columns = project.part_columns(period, parts[k])
                 refs, rags = columns[RAG_COLUMNS[0]], columns[RAG_COLUMNS[1]]
-            stream = io.StringIO()
-            write_csv_columns(columns, stream)
-            return stream.getvalue(), list(zip(refs, rags, strict=True))
+                kept = [n for n, rag in enumerate(rags) if keep(rag)]
+                if len(kept) < len(rags):
+                    columns = [[column[n] for n in kept] for column in columns]
+                    refs, rags = columns[RAG_COLUMNS[0]], columns[RAG_COLUMNS[1]]
+                stream = io.StringIO()
+                write_csv_columns(columns, stream)
+                return stream.getvalue(), list(zip(refs, rags, strict=True))
 
-        encoded = map_parts(encode, len(parts))
+            encoded = map_parts(encode, len(parts))
     except Declined:
         return None
-    finally:
-        if collecting:
-            gc.enable()
     return [text for text, _ in encoded], [pair for _, pairs in encoded for pair in pairs]
 
 

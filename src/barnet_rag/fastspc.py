@@ -39,7 +39,7 @@ _ASSURANCES: tuple[str | None, ...] = (
     "consistently fails",
     "consistently meets",
 )
-#: Every whole number read_scaled forms stays below this in magnitude (int64 is 2**63).
+#: Every whole number formed in int64 here stays below this in magnitude (2**63 overflows).
 _BOUND = 2**62
 #: Floats divided in numpy equal Python's correctly rounded int / int below this.
 _EXACT = 2**53
@@ -100,10 +100,11 @@ def _read_group(
     gaps = count - 1
     factor = 3 * _Q * gaps
     # Every number formed below is at most 800·count·gaps·M in magnitude, M the largest
-    # |value| (deviations 2·count·factor·M, the width 3·P·2·gaps·count·M, base ± spread),
-    # so rows with M below `largest` cannot overflow. The target's distance is computed
-    # with Python ints. Values are at most 10**18 (resultsfile.MAX_MAGNITUDE in
-    # millionths), so every row fits int64 before the check.
+    # |value| or |target| (deviations 2·count·factor·M, the width 3·P·2·gaps·count·M,
+    # base ± spread, the target's distance 2·count·factor·M), so rows with M below
+    # `largest` cannot overflow; a larger target's distance is computed in Python ints.
+    # Values are at most 10**18 (resultsfile.MAX_MAGNITUDE in millionths), so every row
+    # fits int64 before the check.
     largest = _BOUND // (800 * count * gaps)
     try:
         values: Ints = np.array([series[i] for i in indices], dtype=np.int64)
@@ -156,8 +157,7 @@ def _read_group(
     good = np.array([polarity[i] == "bigger" for i in kept], dtype=bool)
     good_sign = np.where(good, 1, -1)
     variation = _pick(_VARIATIONS, np.where(decided == 0, 0, np.where(decided == good_sign, 1, 2)))
-    # The target's distance from the centre against the width, as read_scaled's _assurance;
-    # a target too large for int64 is compared in Python ints.
+    # The target's distance from the centre against the width, as read_scaled's _assurance.
     wanted = [targets[i] for i in kept]
     given = np.array([t is not None for t in wanted], dtype=bool)
     small = np.array([t is not None and abs(t) < largest for t in wanted], dtype=bool)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import IO, Any
 
@@ -44,6 +45,20 @@ CHUNK_ROWS = 10_000
 _NEEDS_WORK = re.compile('(?:^|\0)[=+\\-@\t\r]|[\r\n",]')
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block that builds millions of small
+    acyclic objects (cells, rows, tuples): collections they trigger find nothing and
+    cost a third of the time. The collector's state is restored afterwards."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def write_csv(
     rows: Sequence[dict[str, Any]], fields: Sequence[str], stream: IO[str], *, header: bool = True
 ) -> None:
@@ -62,14 +77,9 @@ def write_csv(
     if len(fields) < 2:  # a lone blank cell is written as "", which the columns skip
         writer.writerows(_neutralised(map(row.get, fields)) for row in rows)
         return
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for start in range(0, len(rows), CHUNK_ROWS):
             _write_chunk(rows[start : start + CHUNK_ROWS], fields, writer, stream)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def write_csv_columns(columns: Sequence[list[Any]], stream: IO[str]) -> None:
@@ -80,15 +90,10 @@ def write_csv_columns(columns: Sequence[list[Any]], stream: IO[str]) -> None:
         writer.writerows(_neutralised(cells) for cells in zip(*columns, strict=True))
         return
     size = len(columns[0]) if columns else 0
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for start in range(0, size, CHUNK_ROWS):
             chunk = [column[start : start + CHUNK_ROWS] for column in columns]
             _write_columns(chunk, writer, stream)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _write_chunk(
