@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -70,18 +71,25 @@ def tables(draw: Any) -> tuple[list[dict[str, Any]], list[str]]:
     return rows, fields
 
 
+@contextlib.contextmanager
+def chunks_of(size: int) -> Iterator[None]:
+    """Encode ``size`` rows at a time meanwhile (hypothesis examples cannot use a fixture)."""
+    before = tabular.CHUNK_ROWS
+    tabular.CHUNK_ROWS = size
+    try:
+        yield
+    finally:
+        tabular.CHUNK_ROWS = before
+
+
 @settings(max_examples=400, deadline=None)
 @given(tables(), st.sampled_from([1, 2, 5, 10_000]))
 def test_write_csv_equals_the_csv_writer_reference(
     table: tuple[list[dict[str, Any]], list[str]], chunk: int
 ) -> None:
     rows, fields = table
-    before = tabular.CHUNK_ROWS
-    tabular.CHUNK_ROWS = chunk
-    try:
+    with chunks_of(chunk):
         assert written(rows, fields) == reference_csv(rows, fields)
-    finally:
-        tabular.CHUNK_ROWS = before
 
 
 @settings(max_examples=300, deadline=None)
@@ -92,14 +100,10 @@ def test_columns_are_written_as_their_rows_are(
     rows, fields = table
     assume(fields)  # no columns hold no rows
     columns = [[row.get(name) for row in rows] for name in fields]
-    before = tabular.CHUNK_ROWS
-    tabular.CHUNK_ROWS = chunk
-    try:
+    with chunks_of(chunk):
         stream = io.StringIO()
         tabular.write_csv_columns(columns, stream)
         assert written(rows, fields) == reference_csv([], fields) + stream.getvalue()
-    finally:
-        tabular.CHUNK_ROWS = before
 
 
 def test_formulas_are_neutralised_numbers_kept_and_carriage_returns_quoted() -> None:
