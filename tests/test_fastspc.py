@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from barnet_rag.fastspc import read_many
-from barnet_rag.spc import DEFAULT_RULES, SpcRules, read_scaled
+from barnet_rag.models import SpcRules
+from barnet_rag.spc import DEFAULT_RULES, read_scaled
 
 rule_sets = st.one_of(
     st.just(DEFAULT_RULES),

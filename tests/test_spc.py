@@ -9,12 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from barnet_rag.models import Indicator, Plan, QuarterResults, Result, Scheme
-from barnet_rag.periods import Period
-from barnet_rag.spc import (
+from barnet_rag.models import (
+    Indicator,
+    Plan,
+    QuarterResults,
+    Result,
+    Scheme,
     SpcResult,
     SpcRules,
     SpecialCause,
+)
+from barnet_rag.periods import Period
+from barnet_rag.spc import (
     baseline_start,
     describe,
     recent_values,

@@ -19,10 +19,11 @@ from barnet_rag.display import POLARITY_WORDS, format_value
 from barnet_rag.errors import UserError
 from barnet_rag.periods import Period
 from barnet_rag.rating import choose_target, format_number
-from barnet_rag.spc import SpcResult, describe, spc_for_indicator
+from barnet_rag.spc import describe, spc_for_indicator
 
 if TYPE_CHECKING:
     from barnet_rag.loading import Project
+    from barnet_rag.models import SpcResult
 
 WIDTH = 760
 HEIGHT = 420

@@ -6,7 +6,12 @@ separators, and as many decimals as the data was given with.
 
 from __future__ import annotations
 
-from barnet_rag.models import DOT_ARROWS, RAG_WORDS, RatedIndicator
+from typing import TYPE_CHECKING
+
+from barnet_rag.terms import DOT_ARROWS, RAG_WORDS
+
+if TYPE_CHECKING:
+    from barnet_rag.models import RatedIndicator
 
 POLARITY_WORDS = {"bigger": "Bigger is Better", "smaller": "Smaller is Better"}
 

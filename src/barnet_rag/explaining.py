@@ -15,10 +15,19 @@ from typing import Any
 from barnet_rag.display import POLARITY_WORDS, dot_words, format_value, rag_words
 from barnet_rag.errors import UserError
 from barnet_rag.loading import Project, load_project
-from barnet_rag.models import Band, Dot, DotTrace, Plan, RatedIndicator, RatingTrace, Scheme
+from barnet_rag.models import (
+    Band,
+    DotTrace,
+    Plan,
+    RatedIndicator,
+    RatingTrace,
+    Scheme,
+    SpcResult,
+)
 from barnet_rag.periods import Period, financial_year_label
 from barnet_rag.rating import format_number, is_active, rate_indicator
-from barnet_rag.spc import SpcResult, describe
+from barnet_rag.spc import describe
+from barnet_rag.terms import Dot
 
 #: How the long-term DOT reads in a one-line reason.
 _LAST_YEAR = {

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from barnet_rag.errors import UserError
-from barnet_rag.models import RAG_WORDS
 from barnet_rag.periods import Period
 from barnet_rag.tabular import indicator_fields, neutralise, write_csv
+from barnet_rag.terms import RAG_WORDS
 
 EXPORT_FORMATS = ("csv", "json", "xlsx")
 BOM = "\ufeff"

@@ -24,13 +24,14 @@ from typing import Any
 from barnet_rag.fastquarters import Declined, Quarter, Quarters
 from barnet_rag.fastspc import Summary, read_many
 from barnet_rag.loading import ResultsStore, load_schemes
-from barnet_rag.models import Dot, Scheme, sample_interval
+from barnet_rag.models import Scheme
 from barnet_rag.parallel import map_parts, worker_count
 from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable, load_table, plan_files
-from barnet_rag.rating import direction, rag_for
-from barnet_rag.spc import DEFAULT_RULES, SpcRules, scaled
+from barnet_rag.rating import direction, rag_for, sample_interval
+from barnet_rag.spc import DEFAULT_RULES, Rules, scaled
 from barnet_rag.tabular import collector_paused, indicator_fields, write_csv_columns
+from barnet_rag.terms import Dot
 
 #: Projects whose plan files are smaller than this are rated by the scalar engine alone.
 MIN_PLAN_BYTES = 1_000_000
@@ -164,7 +165,7 @@ class FastProject:
         history: list[tuple[int | None, ...]],
         baselines: dict[str, int],
         targets: list[float | None],
-        rules: SpcRules,
+        rules: Rules,
     ) -> list[Summary]:
         """The SPC columns of each of ``active`` (table rows), read side by side: each
         series is the comparable values from the latest break on (spc.series_for)."""
@@ -211,7 +212,7 @@ class FastProject:
         at: list[int] = []
         plan: list[str] = []
         schemes: list[Scheme] = []
-        by_rules: dict[SpcRules, list[int]] = {}
+        by_rules: dict[Rules, list[int]] = {}
         for slug, indices in part:
             scheme = self.schemes[c["scheme"][indices.start]]
             active = [i for i in indices if sinces[i] is None or sinces[i] <= year]

@@ -17,11 +17,11 @@ from typing import Any
 from barnet_rag import resultscache
 from barnet_rag.errors import BarnetRagError
 from barnet_rag.loading import ResultsStore, read_bytes
-from barnet_rag.models import Rag
 from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable
 from barnet_rag.resultsfile import _RAGS, COLUMNS, MAX_MAGNITUDE, REQUIRED, CellError, parse_value
 from barnet_rag.spc import scaled_all
+from barnet_rag.terms import Rag
 
 _PLAIN_CHARS = frozenset("0123456789.+-")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from barnet_rag.spc import _P, _Q, _SCALE, SpcRules, read_scaled
+from barnet_rag.spc import _P, _Q, _SCALE, Rules, read_scaled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,7 +50,7 @@ def read_many(
     targets: Sequence[int | None],
     polarity: Sequence[str],
     percent: Sequence[bool],
-    rules: SpcRules,
+    rules: Rules,
 ) -> list[Summary]:
     """For each series (millionths, oldest first) what :func:`read_scaled` gives of
     (variation, assurance, centre, display_lower, display_upper), in order."""
@@ -72,7 +72,7 @@ def read_many(
 
 
 def _scalar(
-    values: Sequence[int], target: int | None, polarity: str, percent: bool, rules: SpcRules
+    values: Sequence[int], target: int | None, polarity: str, percent: bool, rules: Rules
 ) -> Summary:
     reading = read_scaled(values, polarity, target, "percent" if percent else "number", rules)
     return (
@@ -91,7 +91,7 @@ def _read_group(
     targets: Sequence[int | None],
     polarity: Sequence[str],
     percent: Sequence[bool],
-    rules: SpcRules,
+    rules: Rules,
     out: list[Summary | None],
 ) -> None:
     """Read the series of one length side by side; rows too large are left for _scalar."""

@@ -6,45 +6,76 @@ Output models carry the public JSON field names of DESIGN section 10.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from barnet_rag.periods import Period, parse_financial_year
-from barnet_rag.spc import Assurance, SpcResult, SpcRules, Variation
-
-Rag = Literal["G", "GA", "RA", "R", "Monitor", "Not reported"]
-MissedRag = Literal["GA", "RA", "R"]
-Dot = Literal[
-    "improving", "worsening", "same", "new", "not comparable", "not reported", "no comparison"
-]
-Polarity = Literal["bigger", "smaller"]
-Unit = Literal["percent", "number"]
-IndicatorType = Literal["CPI", "SPI"]
-Frequency = Literal["quarterly", "biannual", "annual"]
-TargetSource = Literal["quarter", "annual", "text annual", "monitor", "no targets"]
-
-#: Ratings from best to worst; ``--fail-on`` and ordering use it.
-RAG_ORDER: tuple[Rag, ...] = ("G", "GA", "RA", "R")
-#: Reporting by exception shows these: missed targets, and Monitor for information.
-EXCEPTION_RAGS: tuple[Rag, ...] = ("GA", "RA", "R", "Monitor")
-RAG_WORDS: dict[str, str] = {
-    "G": "Green",
-    "GA": "Green Amber",
-    "RA": "Red Amber",
-    "R": "Red",
-    "Monitor": "Monitor",
-    "Not reported": "Not reported",
-}
-DOT_ARROWS: dict[str, str] = {"improving": "▲", "worsening": "▼", "same": "↔"}
+from barnet_rag.rating import band_matches, sample_interval
+from barnet_rag.spc import DEFAULT_RULES, Assurance, PointType, RuleName, Side, Variation
+from barnet_rag.terms import (
+    EXCEPTION_RAGS,
+    Dot,
+    Frequency,
+    IndicatorType,
+    MissedRag,
+    Polarity,
+    Rag,
+    TargetSource,
+    Unit,
+)
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class SpcRules(_Model):
+    """Rule lengths, from a scheme file's ``spc:`` section; the defaults follow the NHS."""
+
+    shift: int = Field(default=DEFAULT_RULES.shift, ge=2, le=50)
+    trend: int = Field(default=DEFAULT_RULES.trend, ge=3, le=50)
+    two_of_three: bool = DEFAULT_RULES.two_of_three
+    min_points: int = Field(default=DEFAULT_RULES.min_points, ge=2, le=200)
+
+
+class SpecialCause(_Model):
+    """One special-cause pattern: the rule, the points it flags (0-based) and its side."""
+
+    rule: RuleName
+    points: list[int]
+    side: Side
+
+
+class SpcResult(_Model):
+    """The XmR reading of one indicator's series: limits, patterns, variation and assurance.
+
+    ``lower``/``upper`` are the computed limits, used by the rules; ``display_lower`` and
+    ``display_upper`` are clipped to 0-100 for percent indicators. All four are None with
+    insufficient data.
+    """
+
+    variation: Variation
+    assurance: Assurance | None
+    centre: float | None
+    lower: float | None
+    upper: float | None
+    display_lower: float | None
+    display_upper: float | None
+    points: list[tuple[str, float]]
+    special: list[SpecialCause]
+    point_types: list[PointType]
+    target: float | None = None
+    baseline_from: str | None = None
+    rules: SpcRules = SpcRules.model_construct()
+
+    @property
+    def flagged(self) -> set[int]:
+        """Indices of every point that is part of a special-cause pattern."""
+        return {i for cause in self.special for i in cause.points}
 
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -69,13 +100,6 @@ class Survey(_Model):
             return self.confidence_interval
         assert self.sample_size is not None
         return sample_interval(value, self.sample_size)
-
-
-def sample_interval(value: float, sample_size: int) -> float:
-    """The 95% interval in points of a percent result from a sample: 1.96·√(p(1−p)/n),
-    rounded to one decimal as councils print it."""
-    p = min(max(value / 100.0, 0.0), 1.0)
-    return round(100.0 * 1.96 * math.sqrt(p * (1.0 - p) / sample_size), 1)
 
 
 def _monitor_or_number(value: Any) -> Any:
@@ -180,9 +204,7 @@ class Band(_Model):
 
     def matches(self, shortfall: float, dot_long: Dot) -> bool:
         """True when the shortfall and the long-term DOT meet every condition of the band."""
-        if self.up_to is not None and not shortfall <= self.up_to:
-            return False
-        return self.long_term is None or dot_long in self.long_term
+        return band_matches(self, shortfall, dot_long)
 
 
 class Scheme(_Model):

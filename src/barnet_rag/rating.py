@@ -8,28 +8,28 @@ the rules, here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from barnet_rag.models import (
-    Dot,
-    DotTrace,
-    Indicator,
-    Plan,
-    QuarterResults,
-    Rag,
-    RatedIndicator,
-    RatedPeriod,
-    RatingTrace,
-    Result,
-    Scheme,
-    TargetSource,
-)
 from barnet_rag.periods import Period
 from barnet_rag.spc import recent_values, spc_for_indicator
-from barnet_rag.summary import summarise
+from barnet_rag.terms import Dot, MissedRag, Rag, TargetSource
 
-Results = Mapping[Period, QuarterResults]
+if TYPE_CHECKING:  # the models import pydantic; the rules below need none of it
+    from barnet_rag.models import (
+        DotTrace,
+        Indicator,
+        Plan,
+        QuarterResults,
+        RatedIndicator,
+        RatedPeriod,
+        Result,
+        Scheme,
+    )
+
+Results = Mapping[Period, "QuarterResults"]
 
 #: Quarters of history a rated indicator carries for its sparkline.
 SPARKLINE_QUARTERS = 8
@@ -40,6 +40,41 @@ _PRECISION = 9
 
 def _tidy(number: float) -> float:
     return round(number, _PRECISION)
+
+
+class BandRule(Protocol):
+    """What :func:`rag_for` reads of a scheme's band (a :class:`~barnet_rag.models.Band`
+    or the plan cache's plain copy of one)."""
+
+    @property
+    def rag(self) -> MissedRag: ...
+    @property
+    def up_to(self) -> float | None: ...
+    @property
+    def long_term(self) -> Sequence[Dot] | None: ...
+
+
+class SchemeRule(Protocol):
+    """What :func:`rag_for` reads of a rating scheme."""
+
+    @property
+    def survey_tolerance(self) -> bool: ...
+    @property
+    def bands(self) -> Sequence[BandRule]: ...
+
+
+def sample_interval(value: float, sample_size: int) -> float:
+    """The 95% interval in points of a percent result from a sample: 1.96·√(p(1−p)/n),
+    rounded to one decimal as councils print it."""
+    p = min(max(value / 100.0, 0.0), 1.0)
+    return round(100.0 * 1.96 * math.sqrt(p * (1.0 - p) / sample_size), 1)
+
+
+def band_matches(band: BandRule, shortfall: float, dot_long: Dot) -> bool:
+    """True when the shortfall and the long-term DOT meet every condition of the band."""
+    if band.up_to is not None and not shortfall <= band.up_to:
+        return False
+    return band.long_term is None or dot_long in band.long_term
 
 
 @dataclass(frozen=True)
@@ -116,7 +151,7 @@ def rag_for(
     interval: float,
     polarity: str,
     dot_long: Dot,
-    scheme: Scheme,
+    scheme: SchemeRule,
 ) -> tuple[Rag, float | None, float | None, int | None]:
     """RAG, counted value, shortfall and matching band index for one result (sections 4-5)."""
     if value is None:
@@ -130,7 +165,7 @@ def rag_for(
         return "G", counted, 0.0, None
     shortfall = _tidy(abs(target - counted) / abs(target)) if target != 0 else float("inf")
     for index, band in enumerate(scheme.bands):
-        if band.matches(shortfall, dot_long):
+        if band_matches(band, shortfall, dot_long):
             return band.rag, counted, shortfall, index
     raise AssertionError("a scheme's last band matches everything")  # pragma: no cover
 
@@ -166,6 +201,8 @@ def _compare(
     tolerance: tuple[float, str],
     missing: Dot,
 ) -> tuple[Result | None, DotTrace]:
+    from barnet_rag.models import DotTrace
+
     reference = _result(results, reference_period, indicator.ref)
     broken_at = _break_between(results, indicator.ref, reference_period, period)
     ref_value = _value(reference)
@@ -204,6 +241,8 @@ def rate_indicator(
     plan: Plan, indicator: Indicator, period: Period, results: Results, scheme: Scheme
 ) -> RatedIndicator:
     """Rate one indicator for one period: target, RAG, both DOTs and the trace behind them."""
+    from barnet_rag.models import RatedIndicator, RatingTrace
+
     current = _result(results, period, indicator.ref)
     value = _value(current)
     interval = interval_for(indicator, plan, value)
@@ -313,6 +352,9 @@ def rate_period(
 
     A total row follows when more than one plan is rated.
     """
+    from barnet_rag.models import RatedPeriod
+    from barnet_rag.summary import summarise
+
     indicators: list[RatedIndicator] = []
     summary = []
     for plan in plans:
@@ -330,6 +372,7 @@ def rate_period(
 
 
 __all__ = [
+    "band_matches",
     "choose_target",
     "direction",
     "format_number",
@@ -338,4 +381,5 @@ __all__ = [
     "rag_for",
     "rate_indicator",
     "rate_period",
+    "sample_interval",
 ]

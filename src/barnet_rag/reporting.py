@@ -20,7 +20,13 @@ from barnet_rag.display import (
     format_value,
     spc_words,
 )
-from barnet_rag.models import DOT_ARROWS, Dot, Plan, Rag, RatedIndicator, RatedPeriod, SummaryRow
+from barnet_rag.models import (
+    Plan,
+    RatedIndicator,
+    RatedPeriod,
+    SpcRules,
+    SummaryRow,
+)
 from barnet_rag.periods import Period
 from barnet_rag.reporting_spc import (
     SPC_HEADER,
@@ -31,7 +37,8 @@ from barnet_rag.reporting_spc import (
     trend_cells,
 )
 from barnet_rag.risks import DEFAULT_THRESHOLD, RiskRegister
-from barnet_rag.spc import SpcRules, Variation
+from barnet_rag.spc import Variation
+from barnet_rag.terms import DOT_ARROWS, Dot, Rag
 
 _SEASONS = ("Spring", "Summer", "Autumn", "Winter")
 _MISSED = ("GA", "RA", "R")

@@ -13,10 +13,9 @@ from pydantic import BaseModel, ConfigDict
 
 from barnet_rag import narrative
 from barnet_rag.display import format_target, format_value
-from barnet_rag.models import RatedIndicator
+from barnet_rag.models import RatedIndicator, SpcRules
 from barnet_rag.periods import Period
 from barnet_rag.sparklines import QUARTERS, svg_sparkline, unicode_sparkline
-from barnet_rag.spc import SpcRules
 
 TREND_HEADER = f"Trend (last {QUARTERS} quarters)"
 SPC_HEADER = "Variation / assurance"

@@ -11,9 +11,13 @@ import difflib
 import io
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from barnet_rag.errors import Problem
-from barnet_rag.models import Indicator, Rag, Result
+from barnet_rag.terms import Rag
+
+if TYPE_CHECKING:  # the models import pydantic; the columnar path uses only parse_value
+    from barnet_rag.models import Indicator, Result
 
 COLUMNS = ("ref", "value", "label", "comparable", "note", "comment", "published_rag")
 REQUIRED = ("ref", "value")
@@ -198,6 +202,8 @@ def _cells(count: int) -> str:
 def _parse_row(
     cells: dict[str, str], shown: str, line: int, indicators: Mapping[str, Indicator]
 ) -> tuple[Result | None, list[Problem]]:
+    from barnet_rag.models import Result
+
     problems: list[Problem] = []
     ref = cells["ref"]
     if not ref:

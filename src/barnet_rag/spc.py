@@ -16,14 +16,19 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
 from operator import sub
-from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, TypeVar
 
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:
-    from barnet_rag.models import Indicator, Plan, QuarterResults
+    from barnet_rag.models import (
+        Indicator,
+        Plan,
+        QuarterResults,
+        SpcResult,
+        SpcRules,
+        SpecialCause,
+    )
 
 Variation = Literal[
     "common cause", "special cause improving", "special cause concerning", "insufficient data"
@@ -43,59 +48,32 @@ _FAST_LIMIT = 2.0**40
 _P, _Q = LIMIT_FACTOR.numerator, LIMIT_FACTOR.denominator
 
 
-class SpcRules(BaseModel):
-    """Rule lengths, from a scheme file's ``spc:`` section; the defaults follow the NHS."""
+class SpcSettings(NamedTuple):
+    """Rule lengths as plain values; :class:`~barnet_rag.models.SpcRules` is the validated
+    form a scheme file's ``spc:`` section takes, and has the same fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    shift: int = Field(default=7, ge=2, le=50)
-    trend: int = Field(default=6, ge=3, le=50)
+    shift: int = 7
+    trend: int = 6
     two_of_three: bool = True
-    min_points: int = Field(default=12, ge=2, le=200)
+    min_points: int = 12
 
 
-class SpecialCause(BaseModel):
-    """One special-cause pattern: the rule, the points it flags (0-based) and its side."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    rule: RuleName
-    points: list[int]
-    side: Side
-
-
-class SpcResult(BaseModel):
-    """The XmR reading of one indicator's series: limits, patterns, variation and assurance.
-
-    ``lower``/``upper`` are the computed limits, used by the rules; ``display_lower`` and
-    ``display_upper`` are clipped to 0-100 for percent indicators. All four are None with
-    insufficient data.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    variation: Variation
-    assurance: Assurance | None
-    centre: float | None
-    lower: float | None
-    upper: float | None
-    display_lower: float | None
-    display_upper: float | None
-    points: list[tuple[str, float]]
-    special: list[SpecialCause]
-    point_types: list[PointType]
-    target: float | None = None
-    baseline_from: str | None = None
-    rules: SpcRules = SpcRules.model_construct()
+class Rules(Protocol):
+    """What the rules read of their settings: an :class:`SpcSettings` or a scheme's
+    :class:`~barnet_rag.models.SpcRules`."""
 
     @property
-    def flagged(self) -> set[int]:
-        """Indices of every point that is part of a special-cause pattern."""
-        return {i for cause in self.special for i in cause.points}
+    def shift(self) -> int: ...
+    @property
+    def trend(self) -> int: ...
+    @property
+    def two_of_three(self) -> bool: ...
+    @property
+    def min_points(self) -> int: ...
 
 
-#: The rules' defaults, shared: a frozen model, so one instance serves every call.
-DEFAULT_RULES = SpcRules.model_construct()
+#: The NHS defaults, as plain values (a scheme without ``spc:`` uses them).
+DEFAULT_RULES = SpcSettings()
 
 #: A special-cause pattern as plain values: (rule, points, side).
 Cause = tuple[RuleName, list[int], Side]
@@ -179,7 +157,7 @@ def _runs(codes: bytes, length: int) -> list[tuple[int, int]]:
     return found
 
 
-def _patterns(deviations: Sequence[N], width: N, two_sigma: N, rules: SpcRules) -> list[Cause]:
+def _patterns(deviations: Sequence[N], width: N, two_sigma: N, rules: Rules) -> list[Cause]:
     """Every pattern the rules find, from each point's signed distance from the centre.
 
     ``width`` (centre to either limit) and ``two_sigma`` (``0 <= two_sigma <= width``) are
@@ -228,9 +206,11 @@ def _patterns(deviations: Sequence[N], width: N, two_sigma: N, rules: SpcRules) 
 
 
 def special_causes(
-    values: Sequence[Fraction], centre: Fraction, width: Fraction, rules: SpcRules
+    values: Sequence[Fraction], centre: Fraction, width: Fraction, rules: Rules
 ) -> list[SpecialCause]:
     """Every pattern the rules find; ``width`` is the distance from centre to either limit."""
+    from barnet_rag.models import SpecialCause
+
     deviations = [v - centre for v in values]
     return [
         SpecialCause(rule=rule, points=points, side=side)
@@ -300,7 +280,7 @@ def _assurance(target: int | None, width: int, polarity: str) -> Assurance | Non
 
 
 def read_scaled(
-    values: Sequence[int], polarity: str, target: int | None, unit: str, rules: SpcRules
+    values: Sequence[int], polarity: str, target: int | None, unit: str, rules: Rules
 ) -> Reading:
     """The XmR reading of values and target given in millionths (see :func:`scaled`).
 
@@ -362,7 +342,10 @@ def xmr(
     ``variation`` is the type of the latest point; ``assurance`` compares ``target`` with
     the unclipped limits.
     """
-    rules = rules or DEFAULT_RULES
+    # The models import pydantic; the rating path that needs no model uses read_scaled.
+    from barnet_rag.models import SpcResult, SpcRules, SpecialCause
+
+    rules = rules or SpcRules.model_construct()
     listed = [(label, float(value)) for label, value in points]
     reading = read_scaled(
         [scaled(v) for _, v in listed],
@@ -485,9 +468,8 @@ __all__ = [
     "DEFAULT_RULES",
     "Assurance",
     "Reading",
-    "SpcResult",
-    "SpcRules",
-    "SpecialCause",
+    "Rules",
+    "SpcSettings",
     "Variation",
     "baseline_start",
     "describe",

@@ -8,9 +8,10 @@ import gc
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from barnet_rag.models import RatedIndicator
+if TYPE_CHECKING:  # the models import pydantic; the columnar path writes without them
+    from barnet_rag.models import RatedIndicator
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Text that is just a number, such as an annual target of ``-5``: a number, not a formula.
@@ -30,6 +31,8 @@ def neutralise(cell: Any) -> Any:
 
 def indicator_fields() -> list[str]:
     """The CSV columns: the JSON field names of a rated indicator, in order."""
+    from barnet_rag.models import RatedIndicator
+
     return [name for name, field in RatedIndicator.model_fields.items() if not field.exclude]
 
 

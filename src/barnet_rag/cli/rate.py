@@ -78,7 +78,7 @@ def rate(
 
 def check_fail_on(ratings: list[tuple[str, str]], fail_on: str | None) -> None:
     """Exit 1 (after the output) when any (ref, rag) is rated ``fail_on`` or worse."""
-    from barnet_rag.models import RAG_ORDER
+    from barnet_rag.terms import RAG_ORDER
 
     if fail_on is None:
         return
@@ -95,8 +95,8 @@ def rate_csv(
     from barnet_rag.api import rate_project
     from barnet_rag.cli.progress import busy
     from barnet_rag.fastpath import fast_csv, is_large
-    from barnet_rag.models import EXCEPTION_RAGS
     from barnet_rag.tabular import indicator_fields, indicator_rows, write_csv
+    from barnet_rag.terms import EXCEPTION_RAGS
 
     def keep(rag: str) -> bool:
         return not exceptions or rag in EXCEPTION_RAGS
