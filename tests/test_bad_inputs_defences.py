@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import barnet_rag.api
+import barnet_rag.fastpath
 from barnet_rag import __version__
 from barnet_rag.cli import ISSUES_URL, main
 from barnet_rag.errors import UserError
@@ -56,10 +57,16 @@ def _raise(error: BaseException) -> Callable[..., Any]:
     return fail
 
 
+def fail_rating(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """Make rating raise ``error`` whichever engine runs: the scalar one or the columnar."""
+    monkeypatch.setattr(barnet_rag.api, "rate_project", _raise(error))
+    monkeypatch.setattr(barnet_rag.fastpath, "fast_table", _raise(error))
+
+
 def test_an_unexpected_exception_is_a_short_bug_report_without_traceback(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(barnet_rag.api, "rate_project", _raise(RuntimeError("boom")))
+    fail_rating(monkeypatch, RuntimeError("boom"))
     assert invoke("rate", "Q3-2017") == (
         3,
         "",
@@ -71,7 +78,7 @@ def test_an_unexpected_exception_is_a_short_bug_report_without_traceback(
 def test_debug_lets_the_unexpected_exception_through_with_its_traceback(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(barnet_rag.api, "rate_project", _raise(RuntimeError("boom")))
+    fail_rating(monkeypatch, RuntimeError("boom"))
     result = CliRunner().invoke(main, ["--debug", "rate", "Q3-2017"])
     assert isinstance(result.exception, RuntimeError)
     assert str(result.exception) == "boom"
@@ -96,12 +103,12 @@ def test_debug_never_turns_a_user_error_into_a_traceback(tmp_path: Path) -> None
 
 
 def test_ctrl_c_is_exit_130_with_one_line(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(barnet_rag.api, "rate_project", _raise(KeyboardInterrupt()))
+    fail_rating(monkeypatch, KeyboardInterrupt())
     assert invoke("rate", "Q3-2017") == (130, "", "Interrupted.\n")
 
 
 def test_a_closed_pipe_stops_quietly(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(barnet_rag.api, "rate_project", _raise(BrokenPipeError()))
+    fail_rating(monkeypatch, BrokenPipeError())
     assert invoke("rate", "Q3-2017") == (141, "", "")
 
 

@@ -63,6 +63,7 @@ def test_each_reading_equals_read_scaled(batch: list[Any], rules: SpcRules) -> N
         [p for _, _, p, _ in batch],
         [c for _, _, _, c in batch],
         rules,
+        min_group=1,  # every group through numpy
     )
     expected = []
     for values_, target, polarity, percent in batch:
@@ -79,10 +80,17 @@ def test_the_latest_point_decides_by_the_nhs_rules() -> None:
     millionths = [[v * 10**6 for v in s] for s in (shift, trend, trend)]
     readings = read_many(
         millionths, [None, 60 * 10**6, None], ["bigger", "smaller", "bigger"], [True] * 3,
-        DEFAULT_RULES,
+        DEFAULT_RULES, min_group=1,
     )  # fmt: skip
     assert [r[:2] for r in readings] == [
         ("special cause improving", None),
         ("special cause concerning", "consistently meets"),  # 60 is above every point
         ("special cause improving", None),
     ]
+
+
+def test_small_groups_read_one_by_one_give_the_same_readings() -> None:
+    trend = [50, 52, 49, 51, 50, 52, 48, 50, 51, 52, 53, 54, 55, 56]
+    series = [[v * 10**6 for v in trend]] * 3
+    args = (series, [None] * 3, ["bigger"] * 3, [False] * 3, DEFAULT_RULES)
+    assert read_many(*args) == read_many(*args, min_group=1)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from barnet_rag.cli import main
-from barnet_rag.loading import relative
+from barnet_rag.projectfiles import relative
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("BARNET_RAG_UPDATE_GOLDEN") == "1"

@@ -23,14 +23,13 @@ from barnet_rag.loading import (
     load_plans,
     load_schemes,
     locate,
-    read_bytes,
     read_text,
-    relative,
     scheme_problems,
 )
 from barnet_rag.models import Plan, QuarterResults, Scheme
 from barnet_rag.outputs import BACKUP_SUFFIX
 from barnet_rag.periods import Period, financial_year_label
+from barnet_rag.projectfiles import read_bytes, relative
 from barnet_rag.rating import choose_target, format_number, is_active, rate_period
 from barnet_rag.yamlfile import read_yaml
 

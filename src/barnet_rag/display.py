@@ -6,14 +6,40 @@ separators, and as many decimals as the data was given with.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from barnet_rag.terms import DOT_ARROWS, RAG_WORDS
+from barnet_rag.terms import DOT_ARROWS, RAG_WORDS, Dot, Rag
 
 if TYPE_CHECKING:
     from barnet_rag.models import RatedIndicator
 
 POLARITY_WORDS = {"bigger": "Bigger is Better", "smaller": "Smaller is Better"}
+
+
+class TableRow(NamedTuple):
+    """What the terminal table shows of one rated indicator, as plain values: from a
+    :class:`~barnet_rag.models.RatedIndicator`, or from the columnar path without models."""
+
+    plan: str
+    ref: str
+    title: str
+    polarity: str
+    unit: str
+    value: float | None
+    label: str | None
+    decimals: int
+    target: float | None
+    rag: Rag
+    dot_short: Dot
+    dot_long: Dot
+    recent: list[float | None]
+    variation: str | None
+    assurance: str | None
+
+    @classmethod
+    def of(cls, indicator: RatedIndicator) -> TableRow:
+        """The row of a rated indicator model."""
+        return cls(*(getattr(indicator, name) for name in cls._fields))
 
 
 def format_value(value: float | None, unit: str, decimals: int = 0, missing: str = "") -> str:
@@ -63,7 +89,7 @@ def spc_words(variation: str | None, assurance: str | None) -> str:
     return f"{text}; {assurance}" if assurance else text
 
 
-def result_text(indicator: RatedIndicator) -> str:
+def result_text(indicator: RatedIndicator | TableRow) -> str:
     """The result with its label: '60% (Autumn 2017)'."""
     text = format_value(indicator.value, indicator.unit, indicator.decimals, "Not reported")
     return (

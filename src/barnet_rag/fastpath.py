@@ -21,16 +21,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from barnet_rag.display import TableRow
 from barnet_rag.fastquarters import Declined, Quarter, Quarters
 from barnet_rag.fastspc import Summary, read_many
-from barnet_rag.loading import ResultsStore, load_schemes
-from barnet_rag.models import Scheme
 from barnet_rag.parallel import map_parts, worker_count
 from barnet_rag.periods import Period
-from barnet_rag.plancache import PlanTable, load_table, plan_files
-from barnet_rag.rating import direction, rag_for, sample_interval
+from barnet_rag.plancache import PlainScheme, PlanTable, load_table, plan_files
+from barnet_rag.projectfiles import ResultFiles
+from barnet_rag.rating import SPARKLINE_QUARTERS, direction, rag_for, sample_interval
 from barnet_rag.spc import DEFAULT_RULES, Rules, scaled
-from barnet_rag.tabular import collector_paused, indicator_fields, write_csv_columns
+from barnet_rag.summary import Tally, summary_rows, tally
+from barnet_rag.tabular import collector_paused, write_csv_columns
 from barnet_rag.terms import Dot
 
 #: Projects whose plan files are smaller than this are rated by the scalar engine alone.
@@ -59,7 +60,7 @@ FIELDS = [
 
 #: Where the ref and the RAG are among the fields.
 RAG_COLUMNS = (FIELDS.index("ref"), FIELDS.index("rag"))
-_EMPTY = Quarter([], {}, [], ([], [], []), set(), [])
+_EMPTY = Quarter([], {}, [], ([], [], []), set(), [], [])
 LastReported = tuple[Period, float, str | None]
 #: A run of one plan's indicators: the plan's slug and their rows in the plan table.
 Segment = tuple[str, range]
@@ -70,9 +71,9 @@ History = tuple[list[tuple[int | None, ...]], dict[str, int]]
 class FastProject:
     """A large project opened for columnar rating: its indicator table, schemes and files."""
 
-    def __init__(self, table: PlanTable, schemes: dict[str, Scheme], store: ResultsStore):
+    def __init__(self, table: PlanTable, store: ResultFiles):
         self.table = table
-        self.schemes = schemes
+        self.schemes = table.schemes
         self.store = store
         self.quarters = Quarters(store, table)
         self.ranges: dict[str, range] = {}
@@ -189,6 +190,34 @@ class FastProject:
             rules,
         )
 
+    def table_rows(self, period: Period, plans: Sequence[str] = ()) -> list[TableRow]:
+        """What the terminal table shows of every active indicator, in order: the fields of
+        :meth:`rows`, the decimals the value was written with and the recent values of
+        :func:`~barnet_rag.spc.recent_values`; :class:`Declined` as for :meth:`rows`."""
+        [part] = self.parts(period, plans, 1)
+        field = dict(zip(FIELDS, self.part_columns(period, part), strict=True))
+        now = self.quarters.get(period) or _EMPTY
+        wanted = [period]
+        while len(wanted) < SPARKLINE_QUARTERS:
+            wanted.insert(0, wanted[0].previous())
+        recent = [self.quarters.get(when) or _EMPTY for when in wanted]
+
+        def decimals(ref: str) -> int:
+            j = now.index.get(ref)
+            return 0 if j is None else now.decimals[j]
+
+        def values(ref: str) -> list[float | None]:
+            return [None if (j := q.index.get(ref)) is None else q.values[j] for q in recent]
+
+        refs = field["ref"]
+        columns = [
+            list(map(decimals, refs)) if name == "decimals"
+            else list(map(values, refs)) if name == "recent"
+            else field[name]
+            for name in TableRow._fields
+        ]  # fmt: skip
+        return [TableRow(*cells) for cells in zip(*columns, strict=True)]
+
     def part_rows(self, period: Period, part: list[Segment]) -> list[dict[str, Any]]:
         """The rows of one part from :meth:`parts`, in order."""
         columns = self.part_columns(period, part)
@@ -211,7 +240,7 @@ class FastProject:
         # together per rule set.
         at: list[int] = []
         plan: list[str] = []
-        schemes: list[Scheme] = []
+        schemes: list[PlainScheme] = []
         by_rules: dict[Rules, list[int]] = {}
         for slug, indices in part:
             scheme = self.schemes[c["scheme"][indices.start]]
@@ -331,16 +360,38 @@ def is_large(root: Path, min_plan_bytes: int | None = None) -> bool:
 def open_fast(root: Path, min_plan_bytes: int | None = None) -> FastProject | None:
     """The project opened for columnar rating, or ``None`` when the scalar engine should
     run: a small project, changed public fields, or any problem in plans or schemes."""
-    if not is_large(root, min_plan_bytes) or indicator_fields() != FIELDS:
+    if not is_large(root, min_plan_bytes):
         return None
     table = load_table(root)
     if table is None:
         return None
-    schemes, problems = load_schemes(root)
-    store = ResultsStore(root, {})
-    if problems or store.problems or not set(table.columns["scheme"]) <= schemes.keys():
+    store = ResultFiles(root)
+    if store.problems or not set(table.columns["scheme"]) <= table.schemes.keys():
         return None
-    return FastProject(table, schemes, store)
+    return FastProject(table, store)
+
+
+def fast_table(
+    root: Path, period: Period, plans: Sequence[str] = (), min_plan_bytes: int | None = 0
+) -> tuple[list[TableRow], list[Tally]] | None:
+    """The terminal table's rows and its summary (Table 1) from the columnar path, for a
+    project of any size: no model is imported when the plan cache has the plans. ``None``
+    to use the scalar engine."""
+    try:
+        with collector_paused():
+            project = open_fast(root, min_plan_bytes)
+            if project is None:
+                return None
+            rows = project.table_rows(period, plans)
+    except Declined:
+        return None
+    by_plan: dict[str, list[TableRow]] = {}
+    for row in rows:
+        by_plan.setdefault(row.plan, []).append(row)
+    committees = dict(project.table.plans)
+    slugs = list(dict.fromkeys(plans)) or list(committees)
+    groups = [(slug, committees[slug], by_plan.get(slug, [])) for slug in slugs]
+    return rows, summary_rows(groups, tally)
 
 
 def fast_rows(

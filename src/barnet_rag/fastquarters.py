@@ -16,9 +16,9 @@ from typing import Any
 
 from barnet_rag import resultscache
 from barnet_rag.errors import BarnetRagError
-from barnet_rag.loading import ResultsStore, read_bytes
 from barnet_rag.periods import Period
 from barnet_rag.plancache import PlanTable
+from barnet_rag.projectfiles import ResultFiles, read_bytes
 from barnet_rag.resultsfile import _RAGS, COLUMNS, MAX_MAGNITUDE, REQUIRED, CellError, parse_value
 from barnet_rag.spc import scaled_all
 from barnet_rag.terms import Rag
@@ -44,10 +44,12 @@ class Quarter:
         texts: tuple[list[str | None], list[str | None], list[str | None]],
         breaks: set[str],
         rags: list[Rag | None],
+        decimals: list[int],
     ) -> None:
         self.refs = refs
         self.index = index
         self.values = values
+        self.decimals = decimals
         self.labels, self.notes, self.comments = texts
         self.breaks = breaks
         self.rags = rags
@@ -59,15 +61,16 @@ class Quarter:
         refs: list[str],
         index: dict[str, int],
         columns: dict[str, list[str]],
-        values: list[float | None],
+        values: tuple[list[float | None], list[int]],
     ) -> Quarter:
-        """The quarter of a file's stripped text columns and parsed values."""
+        """The quarter of a file's stripped text columns and parsed values with the
+        decimals each was written with."""
         count = len(refs)
         rags = columns.get("published_rag")
         return cls(
             refs,
             index,
-            values,
+            values[0],
             (
                 _optional(columns.get("label"), count),
                 _optional(columns.get("note"), count),
@@ -77,6 +80,7 @@ class Quarter:
             [_RAGS[t.lower()] if t else None for t in rags]
             if rags is not None and any(rags)
             else [None] * count,
+            values[1],
         )
 
     def aligned(self, refs: list[str]) -> list[int | None]:
@@ -101,6 +105,7 @@ class Quarter:
             "comment": _packed(self.comments),
             "breaks": sorted(self.breaks),
             "rags": _packed(self.rags),
+            "decimals": self.decimals if any(self.decimals) else None,
             "aligned": self.aligned(refs),
         }
 
@@ -114,7 +119,7 @@ class Quarter:
         if stored.keys() != _STORED or not isinstance(own, list):
             return None
         count = len(own)
-        columns = [stored[name] for name in (*_TEXTS, "rags")]
+        columns = [stored[name] for name in (*_TEXTS, "rags", "decimals")]
         if (
             not isinstance(stored["values"], list)
             or len(stored["values"]) != count
@@ -126,16 +131,23 @@ class Quarter:
             return None
         if own is not refs:
             index = dict(zip(own, range(count), strict=True))
-        labels, notes, comments, rags = (_unpacked(c, count) for c in columns)
+        labels, notes, comments, rags = (_unpacked(c, count) for c in columns[:4])
+        decimals = [0] * count if columns[4] is None else columns[4]
         quarter = cls(
-            own, index, stored["values"], (labels, notes, comments), set(stored["breaks"]), rags
+            own,
+            index,
+            stored["values"],
+            (labels, notes, comments),
+            set(stored["breaks"]),
+            rags,
+            decimals,
         )
         quarter._aligned = stored["aligned"]
         return quarter
 
 
 _TEXTS = ("label", "note", "comment")
-_STORED = {"refs", "values", *_TEXTS, "breaks", "rags", "aligned"}
+_STORED = {"refs", "values", *_TEXTS, "breaks", "rags", "decimals", "aligned"}
 
 
 def _packed(column: list[Any]) -> list[Any] | None:
@@ -151,13 +163,15 @@ class Declined(Exception):
     """The input is not the plain, clean kind this path handles; use the scalar engine."""
 
 
-def _values(texts: list[str]) -> list[float | None]:
-    """Parse the value column as :func:`~barnet_rag.resultsfile.parse_value` does.
+def _values(texts: list[str]) -> tuple[list[float | None], list[int]]:
+    """Parse the value column as :func:`~barnet_rag.resultsfile.parse_value` does: the
+    values, and the decimals each was written with.
 
     Over the characters ``0-9 . + -`` :func:`float` accepts exactly the plain numbers that
     function accepts, so a column of only those characters is parsed in one sweep.
     """
-    if set("".join(texts)) <= _PLAIN_CHARS:
+    joined = "".join(texts)
+    if set(joined) <= _PLAIN_CHARS:
         try:
             values: list[float | None] = [float(t) if t else None for t in texts]
         except ValueError:
@@ -165,11 +179,14 @@ def _values(texts: list[str]) -> list[float | None]:
         else:
             present = [v for v in values if v is not None]
             if not present or -MAX_MAGNITUDE <= min(present) <= max(present) <= MAX_MAGNITUDE:
-                return values
+                if "." not in joined:
+                    return values, [0] * len(texts)
+                return values, [len(t) - t.index(".") - 1 if "." in t else 0 for t in texts]
     try:
-        return [parse_value(t)[0] for t in texts]
+        parsed = [parse_value(t) for t in texts]
     except CellError:
         raise Declined from None
+    return [value for value, _ in parsed], [decimals for _, decimals in parsed]
 
 
 def _column(body: list[list[str]], at: int) -> list[str]:
@@ -215,7 +232,7 @@ def parse_quarter(
         index = dict(zip(refs, range(len(refs)), strict=True))
         if len(index) != len(refs) or not index.keys() <= units.keys():
             raise Declined  # a ref twice, or a ref no plan has
-    values = _values(columns["value"])
+    values, decimals = _values(columns["value"])
     present = [v for v in values if v is not None]
     if present and not 0 <= min(present) <= max(present) <= 100:
         for ref, value in zip(refs, values, strict=True):
@@ -225,7 +242,7 @@ def parse_quarter(
     rags = {t.lower() for t in set(columns.get("published_rag", ())) if t}
     if not comparable <= {"", "no"} or not rags <= _RAGS.keys():
         raise Declined
-    return Quarter.of(refs, index, columns, values)
+    return Quarter.of(refs, index, columns, (values, decimals))
 
 
 class Quarters:
@@ -233,7 +250,7 @@ class Quarters:
     parsed once per content (:mod:`~barnet_rag.resultscache`) when the plans came from
     the plan cache's key."""
 
-    def __init__(self, store: ResultsStore, table: PlanTable) -> None:
+    def __init__(self, store: ResultFiles, table: PlanTable) -> None:
         self.store = store
         self.refs: list[str] = table.columns["ref"]
         self.index = dict(zip(self.refs, range(len(self.refs)), strict=False))

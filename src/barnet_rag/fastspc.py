@@ -41,6 +41,9 @@ _ASSURANCES: tuple[str | None, ...] = (
 )
 #: Every whole number formed in int64 here stays below this in magnitude (2**63 overflows).
 _BOUND = 2**62
+#: Groups of fewer series of one length are read by read_scaled: importing numpy costs
+#: more than it saves (a small project needs no numpy at all).
+MIN_GROUP = 64
 #: Floats divided in numpy equal Python's correctly rounded int / int below this.
 _EXACT = 2**53
 
@@ -51,9 +54,11 @@ def read_many(
     polarity: Sequence[str],
     percent: Sequence[bool],
     rules: Rules,
+    min_group: int = MIN_GROUP,
 ) -> list[Summary]:
     """For each series (millionths, oldest first) what :func:`read_scaled` gives of
-    (variation, assurance, centre, display_lower, display_upper), in order."""
+    (variation, assurance, centre, display_lower, display_upper), in order; series of
+    one length are read side by side when there are ``min_group`` or more of them."""
     out: list[Summary | None] = [None] * len(series)
     by_length: dict[int, list[int]] = {}
     for index, values in enumerate(series):
@@ -62,7 +67,8 @@ def read_many(
         else:
             by_length.setdefault(len(values), []).append(index)
     for count, indices in by_length.items():
-        _read_group(count, indices, series, targets, polarity, percent, rules, out)
+        if len(indices) >= min_group:
+            _read_group(count, indices, series, targets, polarity, percent, rules, out)
     for index, summary in enumerate(out):
         if summary is None:
             out[index] = _scalar(

@@ -1,12 +1,15 @@
 """Every indicator of a project's plans as one flat table, cached by the plans' content.
 
 Parsing and validating YAML costs about 0.2 s per 250-indicator plan, so a national
-project (400 plans) takes more than a minute. The first run validates the plans the usual
-way (:func:`~barnet_rag.loading.load_project`) and, when they are free of problems, saves
-the facts the columnar rating needs as plain tuples with :mod:`marshal` (which builds no
-objects but numbers, strings and containers, so a cache file cannot run code). The file
-is named by a hash of every plan file's name and bytes, the package version, the Python
-version and :data:`CACHE_FORMAT`: any edit, upgrade or format change misses, never reuses.
+project (400 plans) takes more than a minute, and importing the models that validate it
+takes longer than the rest of rating a small project. The first run validates the plans
+and schemes the usual way (:mod:`~barnet_rag.loading`) and, when they are free of
+problems, saves the facts the columnar rating needs (each indicator, each plan's
+committee, the rating schemes) as plain values with :mod:`marshal` (which builds no
+objects but numbers, strings and containers, so a cache file cannot run code). The file is
+named by a hash of every plan and scheme file's name and bytes, the package version, the
+Python version and :data:`CACHE_FORMAT`: any edit, upgrade or format change misses, never
+reuses.
 """
 
 from __future__ import annotations
@@ -17,16 +20,20 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from barnet_rag import __version__
+from barnet_rag.errors import InputError
 from barnet_rag.periods import Period, parse_financial_year
+from barnet_rag.projectfiles import read_bytes
+from barnet_rag.spc import SpcSettings
+from barnet_rag.terms import Dot, MissedRag
 
 if TYPE_CHECKING:
-    from barnet_rag.models import Plan
+    from barnet_rag.models import Plan, Scheme
 
 #: Bump when :class:`PlanTable`'s file layout changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: Set to ``1`` to neither read nor write the cache.
 NO_CACHE_ENV = "BARNET_RAG_NO_CACHE"
 
@@ -51,16 +58,71 @@ COLUMNS = (
 _REPEATED = ("plan", "type", "polarity", "unit", "survey", "frequency", "scheme")
 
 
+class PlainBand(NamedTuple):
+    """A :class:`~barnet_rag.models.Band` as plain values (a :class:`~barnet_rag.rating.
+    BandRule`)."""
+
+    rag: MissedRag
+    up_to: float | None
+    long_term: tuple[Dot, ...] | None
+
+
+class PlainScheme(NamedTuple):
+    """A validated :class:`~barnet_rag.models.Scheme` as plain values (a
+    :class:`~barnet_rag.rating.SchemeRule`)."""
+
+    name: str
+    survey_tolerance: bool
+    bands: tuple[PlainBand, ...]
+    spc: SpcSettings | None
+
+    @classmethod
+    def of(cls, scheme: Scheme) -> PlainScheme:
+        """The plain copy of a validated scheme."""
+        return cls(
+            scheme.name,
+            scheme.survey_tolerance,
+            tuple(
+                PlainBand(b.rag, b.up_to, None if b.long_term is None else tuple(b.long_term))
+                for b in scheme.bands
+            ),
+            None if scheme.spc is None else SpcSettings(**scheme.spc.model_dump()),
+        )
+
+    def dumped(self) -> tuple[Any, ...]:
+        """The scheme as marshal-able tuples."""
+        return (self.name, self.survey_tolerance, [tuple(b) for b in self.bands], self.spc)
+
+    @classmethod
+    def undumped(cls, stored: Any) -> PlainScheme:
+        """The scheme :meth:`dumped` gave."""
+        name, survey_tolerance, bands, spc = stored
+        return cls(
+            name,
+            survey_tolerance,
+            tuple(PlainBand(*b) for b in bands),
+            None if spc is None else SpcSettings(*spc),
+        )
+
+
 class PlanTable:
     """Every indicator as columns, plus each quarter's targets as chosen by
-    :func:`~barnet_rag.rating.choose_target`, decoded only for the quarters asked for.
+    :func:`~barnet_rag.rating.choose_target`, decoded only for the quarters asked for;
+    every plan's (slug, committee) in order, and the rating schemes by name.
     ``key`` is the plans' :func:`content_key` (blank for a table not from plan files)."""
 
     def __init__(
-        self, columns: dict[str, list[Any]], targets: dict[str, bytes], key: str = ""
+        self,
+        columns: dict[str, list[Any]],
+        targets: dict[str, bytes],
+        plans: list[tuple[str, str]],
+        schemes: dict[str, PlainScheme],
+        key: str = "",
     ) -> None:
         self.columns = columns
         self._targets = targets
+        self.plans = plans
+        self.schemes = schemes
         self.key = key
 
     def __len__(self) -> int:
@@ -76,7 +138,14 @@ class PlanTable:
 
     def dumps(self) -> bytes:
         """The table as marshal bytes."""
-        return marshal.dumps({"columns": self.columns, "targets": self._targets})
+        return marshal.dumps(
+            {
+                "columns": self.columns,
+                "targets": self._targets,
+                "plans": [list(p) for p in self.plans],
+                "schemes": {name: s.dumped() for name, s in self.schemes.items()},
+            }
+        )
 
     @classmethod
     def loads(cls, data: bytes) -> PlanTable:
@@ -84,12 +153,23 @@ class PlanTable:
         stored = marshal.loads(data)
         if not isinstance(stored, dict) or set(stored.get("columns", ())) != set(COLUMNS):
             raise ValueError("not a plan table")
-        return cls(stored["columns"], stored["targets"])
+        return cls(
+            stored["columns"],
+            stored["targets"],
+            [(slug, committee) for slug, committee in stored["plans"]],
+            {name: PlainScheme.undumped(s) for name, s in stored["schemes"].items()},
+        )
 
 
 def plan_files(root: Path) -> list[Path]:
     """The plan files, in the order :func:`~barnet_rag.loading.load_plans` reads them."""
     return sorted((root / "plans").glob("*.yaml"))
+
+
+def scheme_files(root: Path) -> list[Path]:
+    """The project's own scheme files, in the order :func:`~barnet_rag.loading.load_schemes`
+    reads them."""
+    return sorted((root / "schemes").glob("*.yaml"))
 
 
 def cache_directory() -> Path:
@@ -99,18 +179,19 @@ def cache_directory() -> Path:
 
 
 def content_key(files: Sequence[Path]) -> str:
-    """A hash of the plan files' names and bytes and of everything the cache format
-    depends on."""
+    """A hash of the plan and scheme files' names and bytes and of everything the cache
+    format depends on; :class:`~barnet_rag.errors.InputError` for a file that cannot be
+    read, or is not a regular file (a named pipe would never end)."""
     digest = hashlib.sha256(f"{CACHE_FORMAT} {__version__} {sys.version}\n".encode())
     for path in files:
-        data = path.read_bytes()
-        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        data = read_bytes(path, str(path))
+        digest.update(f"{path.parent.name}/{path.name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 
 
-def table_of(plans: Sequence[Plan]) -> PlanTable:
-    """The table of validated plans, in plan and indicator order."""
+def table_of(plans: Sequence[Plan], schemes: dict[str, Scheme]) -> PlanTable:
+    """The table of validated plans, in plan and indicator order, and their schemes."""
     from barnet_rag.rating import choose_target
 
     columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
@@ -134,13 +215,18 @@ def table_of(plans: Sequence[Plan]) -> PlanTable:
             targets[period.cli_form] = marshal.dumps(
                 ([c.value for c in chosen], [c.annual for c in chosen])
             )
-    return PlanTable(columns, targets)
+    return PlanTable(
+        columns,
+        targets,
+        [(plan.plan, plan.committee) for plan in plans],
+        {name: PlainScheme.of(scheme) for name, scheme in schemes.items()},
+    )
 
 
 def _read(path: Path) -> PlanTable | None:
     try:
         return PlanTable.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
 
 
@@ -158,30 +244,33 @@ def _write(path: Path, table: PlanTable) -> None:
 def load_table(root: Path) -> PlanTable | None:
     """The project's indicator table, from the cache or from freshly validated plans.
 
-    ``None`` when the plans have problems (the caller then loads the project the usual
-    way, which reports them).
+    ``None`` when the plans or schemes have problems (the caller then loads the project
+    the usual way, which reports them).
     """
     files = plan_files(root)
     if not files:
         return None
     use_cache = os.environ.get(NO_CACHE_ENV) != "1"
-    key = content_key(files)
+    try:
+        key = content_key(files + scheme_files(root))
+    except InputError:
+        return None
     path = cache_directory() / f"plans-{key}.marshal"
     if use_cache:
         table = _read(path)
         if table is not None:
             table.key = key
             return table
-    from barnet_rag.errors import InputError
-    from barnet_rag.loading import load_plans
+    from barnet_rag.loading import load_plans, load_schemes, scheme_problems
 
     try:
         plans, problems = load_plans(root)
+        schemes, scheme_found = load_schemes(root)
     except InputError:
         return None
-    if problems:
+    if problems or scheme_found or scheme_problems(plans, schemes):
         return None
-    table = table_of([plan for _, plan in plans])
+    table = table_of([plan for _, plan in plans], schemes)
     table.key = key
     if use_cache:
         _write(path, table)

@@ -353,10 +353,9 @@ def rate_period(
     A total row follows when more than one plan is rated.
     """
     from barnet_rag.models import RatedPeriod
-    from barnet_rag.summary import summarise
+    from barnet_rag.summary import summarise, summary_rows
 
-    indicators: list[RatedIndicator] = []
-    summary = []
+    groups: list[tuple[str, str, list[RatedIndicator]]] = []
     for plan in plans:
         scheme = schemes[plan.scheme]
         rated = [
@@ -364,11 +363,12 @@ def rate_period(
             for indicator in plan.indicators
             if is_active(indicator, period)
         ]
-        indicators.extend(rated)
-        summary.append(summarise(plan.plan, plan.committee, rated))
-    if len(plans) > 1:
-        summary.append(summarise("total", "Total", indicators))
-    return RatedPeriod(period=str(period), indicators=indicators, summary=summary)
+        groups.append((plan.plan, plan.committee, rated))
+    return RatedPeriod(
+        period=str(period),
+        indicators=[i for _, _, rated in groups for i in rated],
+        summary=summary_rows(groups, summarise),
+    )
 
 
 __all__ = [

@@ -24,7 +24,7 @@ from barnet_rag import __version__
 from barnet_rag.plancache import NO_CACHE_ENV, cache_directory
 
 #: Bump when the stored layout of a parsed file changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: Files smaller than this parse faster than an entry is hashed, read and checked.
 MIN_BYTES = 256 * 1024
 

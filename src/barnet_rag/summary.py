@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:  # the models import pydantic; the tally needs none of it
     from barnet_rag.models import RatedIndicator, SummaryRow
@@ -50,17 +50,25 @@ class Tally(NamedTuple):
     worsened: Share
 
 
-def tally(
-    plan: str,
-    committee: str,
-    rags: Sequence[str],
-    dots_long: Sequence[str],
-    reported: int,
-) -> Tally:
-    """One Table 1 row: RAG counts over rated indicators, DOT counts over long-term DOTs;
-    ``rags`` and ``dots_long`` have one entry per indicator, ``reported`` counts values."""
-    dots = [d for d in dots_long if d in _WITH_DOT]
-    given = list(rags)
+class Rated(Protocol):
+    """What the summary reads of a rated indicator (a model or a table row)."""
+
+    @property
+    def rag(self) -> str: ...
+    @property
+    def dot_long(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+
+
+R = TypeVar("R", bound=Rated)
+S = TypeVar("S")
+
+
+def tally(plan: str, committee: str, indicators: Sequence[Rated]) -> Tally:
+    """One Table 1 row: RAG counts over rated indicators, DOT counts over long-term DOTs."""
+    given = [i.rag for i in indicators]
+    dots = [i.dot_long for i in indicators if i.dot_long in _WITH_DOT]
     rated = sum(r in _RATED for r in given)
     with_dot = len(dots)
 
@@ -71,7 +79,7 @@ def tally(
         plan=plan,
         committee=committee,
         indicators=len(given),
-        reported=reported,
+        reported=sum(i.value is not None for i in indicators),
         rated=rated,
         monitor=given.count("Monitor"),
         with_dot=with_dot,
@@ -88,13 +96,7 @@ def summarise(plan: str, committee: str, indicators: Sequence[RatedIndicator]) -
     """The :func:`tally` of rated indicators as a summary row model."""
     from barnet_rag.models import SummaryRow
 
-    row = tally(
-        plan,
-        committee,
-        [i.rag for i in indicators],
-        [i.dot_long for i in indicators],
-        sum(i.value is not None for i in indicators),
-    )
+    row = tally(plan, committee, indicators)
     fields = {
         name: {"count": value.count, "percent": value.percent}
         if isinstance(value, Share)
@@ -102,3 +104,14 @@ def summarise(plan: str, committee: str, indicators: Sequence[RatedIndicator]) -
         for name, value in row._asdict().items()
     }
     return SummaryRow.model_validate(fields)
+
+
+def summary_rows(
+    plans: Sequence[tuple[str, str, Sequence[R]]], row: Callable[[str, str, Sequence[R]], S]
+) -> list[S]:
+    """Table 1: a ``row`` per (plan, committee, its rated indicators), then a total row
+    when more than one plan is rated."""
+    rows = [row(plan, committee, indicators) for plan, committee, indicators in plans]
+    if len(plans) > 1:
+        rows.append(row("total", "Total", [i for _, _, group in plans for i in group]))
+    return rows

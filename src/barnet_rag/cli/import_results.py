@@ -25,8 +25,9 @@ def import_results(
 ) -> None:
     """Check a sheet of results and write results/<yyyy-yy>/Q<n>.csv from it."""
     from barnet_rag.excel_import import read_sheet
-    from barnet_rag.loading import load_project, relative, results_path
+    from barnet_rag.loading import load_project
     from barnet_rag.outputs import write_new_file
+    from barnet_rag.projectfiles import relative, results_path
 
     project = load_project(root)
     indicators = {i.ref: i for p in project.plans for i in p.indicators}

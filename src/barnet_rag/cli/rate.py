@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,10 @@ from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_optio
 from barnet_rag.errors import ThresholdReached
 from barnet_rag.periods import Period
 
-if TYPE_CHECKING:  # the models import pydantic: load them only when a command runs
-    from barnet_rag.models import RatedIndicator, RatedPeriod
+if TYPE_CHECKING:  # the models import pydantic: load them only when a command needs them
+    from barnet_rag.display import TableRow
+    from barnet_rag.models import SummaryRow
+    from barnet_rag.summary import Tally
 
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
@@ -60,20 +63,19 @@ def rate(
     fail_on: str | None,
 ) -> None:
     """Rate every indicator for PERIOD (e.g. Q3-2017 = Oct-Dec 2017, financial year 2017/18)."""
-    from barnet_rag.api import rate_project
-
     if output_format == "csv":
         rate_csv(period, root, plans, exceptions, fail_on)
-        return
-    rated = rate_project(root, period, plans)
-    if exceptions:
-        kept = [i for i in rated.indicators if i.is_exception]
-        rated = rated.model_copy(update={"indicators": kept})
-    if output_format == "json":
-        click.echo(rated.model_dump_json(indent=2))
+    elif output_format == "table":
+        rate_table(period, root, plans, exceptions, fail_on)
     else:
-        print_tables(rated)
-    check_fail_on([(i.ref, i.rag) for i in rated.indicators], fail_on)
+        from barnet_rag.api import rate_project
+
+        rated = rate_project(root, period, plans)
+        if exceptions:
+            kept = [i for i in rated.indicators if i.is_exception]
+            rated = rated.model_copy(update={"indicators": kept})
+        click.echo(rated.model_dump_json(indent=2))
+        check_fail_on([(i.ref, i.rag) for i in rated.indicators], fail_on)
 
 
 def check_fail_on(ratings: list[tuple[str, str]], fail_on: str | None) -> None:
@@ -86,6 +88,33 @@ def check_fail_on(ratings: list[tuple[str, str]], fail_on: str | None) -> None:
     hits = [ref for ref, rag in ratings if rag in worst]
     if hits:
         raise ThresholdReached(f"{len(hits)} rated {fail_on} or worse: {', '.join(hits)}")
+
+
+def rate_table(
+    period: Period, root: Path, plans: tuple[str, ...], exceptions: bool, fail_on: str | None
+) -> None:
+    """The terminal tables, from the columnar path whenever the plan cache and the results
+    are clean (no model is imported), else from the scalar engine (which reports any
+    problem); the summary counts every indicator, also with ``--exceptions``."""
+    from barnet_rag.cli.progress import busy
+    from barnet_rag.display import TableRow
+    from barnet_rag.fastpath import fast_table, is_large
+    from barnet_rag.terms import EXCEPTION_RAGS
+
+    with busy(f"Rating {period}...", slow=is_large(root)):
+        fast = fast_table(root, period, plans)
+    summary: Sequence[Tally | SummaryRow]
+    if fast is None:
+        from barnet_rag.api import rate_project
+
+        rated = rate_project(root, period, plans)
+        rows, summary = [TableRow.of(i) for i in rated.indicators], rated.summary
+    else:
+        rows, summary = fast
+    if exceptions:
+        rows = [r for r in rows if r.rag in EXCEPTION_RAGS]
+    print_tables(str(period), rows, summary)
+    check_fail_on([(r.ref, r.rag) for r in rows], fail_on)
 
 
 def rate_csv(
@@ -116,21 +145,25 @@ def rate_csv(
     check_fail_on([(r["ref"], r["rag"]) for r in rows], fail_on)
 
 
-def print_tables(rated: RatedPeriod) -> None:
-    """A rich table per plan, then the summary table."""
+def print_tables(
+    period: str, indicators: Sequence[TableRow], summary: Sequence[Tally | SummaryRow]
+) -> None:
+    """A rich table per plan with indicators to show, then the summary table."""
     from rich.console import Console
 
     piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
     console = Console(highlight=False, width=PIPED_WIDTH if piped else None)
-    for row in rated.summary:
-        indicators = [i for i in rated.indicators if i.plan == row.plan]
-        if row.plan == "total" or not indicators:
-            continue
-        console.print(_plan_table(f"{row.committee} - {rated.period}", indicators))
-    console.print(_summary_table(rated))
+    by_plan: dict[str, list[TableRow]] = {}
+    for indicator in indicators:
+        by_plan.setdefault(indicator.plan, []).append(indicator)
+    for row in summary:
+        shown = by_plan.get(row.plan)
+        if row.plan != "total" and shown:
+            console.print(_plan_table(f"{row.committee} - {period}", shown))
+    console.print(_summary_table(period, summary))
 
 
-def _plan_table(title: str, indicators: list[RatedIndicator]) -> object:
+def _plan_table(title: str, indicators: list[TableRow]) -> object:
     from rich.table import Table
     from rich.text import Text
 
@@ -169,14 +202,14 @@ def _plan_table(title: str, indicators: list[RatedIndicator]) -> object:
     return table
 
 
-def _summary_table(rated: RatedPeriod) -> object:
+def _summary_table(period: str, summary: Sequence[Tally | SummaryRow]) -> object:
     from rich.table import Table
 
-    table = Table(title=f"Summary - {rated.period}", title_justify="left")
+    table = Table(title=f"Summary - {period}", title_justify="left")
     headers = ("Committee", "Green", "Green Amber", "Red Amber", "Red", "Improved/Same")
     for name in (*headers, "Worsened", "Monitored only", "No. indicators"):
         table.add_column(name, justify="left" if name == "Committee" else "right", no_wrap=True)
-    for row in rated.summary:
+    for row in summary:
         counts = (
             row.green,
             row.green_amber,
