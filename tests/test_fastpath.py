@@ -22,10 +22,12 @@ from hypothesis import strategies as st
 from barnet_rag import fastpath
 from barnet_rag.api import rate_project
 from barnet_rag.cli import main
-from barnet_rag.fastpath import fast_rows
+from barnet_rag.display import TableRow
+from barnet_rag.fastpath import fast_rows, fast_table
 from barnet_rag.periods import Period
 from barnet_rag.plancache import NO_CACHE_ENV, cache_directory
-from barnet_rag.tabular import indicator_rows
+from barnet_rag.summary import Tally
+from barnet_rag.tabular import indicator_fields, indicator_rows
 from spc_fixture import LAST, write_spc_project
 
 PERIODS = [Period(2014, 2)]
@@ -172,6 +174,40 @@ def test_columnar_rows_equal_the_scalar_engine(files: dict[str, str], plans: lis
         assert fast == [scalar]
 
 
+def summary_fields(row: Tally) -> dict[str, Any]:
+    """A plain summary row as the summary model dumps it."""
+    return {
+        name: {"count": value.count, "percent": value.percent}
+        if hasattr(value, "percent")
+        else value
+        for name, value in row._asdict().items()
+    }
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects(), st.lists(st.sampled_from(["a", "b"]), max_size=2))
+def test_the_terminal_table_and_summary_equal_the_scalar_engine(
+    files: dict[str, str], plans: list[str]
+) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        write(root, files)
+        fast = fast_table(root, PERIODS[-1], plans)  # the plan cache of this test run
+        slugs = {name.removeprefix("plans/").removesuffix(".yaml") for name in files}
+        if not set(plans) <= slugs:
+            assert fast is None  # the scalar engine reports the unknown plan
+            return
+        assert fast is not None
+        rows, summary = fast
+        rated = rate_project(root, PERIODS[-1], plans)
+        assert rows == [TableRow.of(i) for i in rated.indicators]
+        assert [summary_fields(t) for t in summary] == [r.model_dump() for r in rated.summary]
+
+
+def test_the_columnar_fields_are_the_public_fields() -> None:
+    assert indicator_fields() == fastpath.FIELDS
+
+
 @pytest.mark.usefixtures("no_cache")
 def test_spc_fields_of_the_twelve_quarter_fixture_equal_the_scalar_engine(tmp_path: Path) -> None:
     root = write_spc_project(tmp_path)
@@ -298,3 +334,83 @@ def test_parts_cover_every_indicator_once_in_order(tmp_path: Path) -> None:
         assert len(parts) == count
         rows = [row for part in parts for row in project.part_rows(LAST, part)]
         assert rows == whole, count
+
+
+def scalar_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send ``rate``'s table to the scalar engine, as when the columnar path declines."""
+    monkeypatch.setattr(fastpath, "fast_table", lambda *args, **kwargs: None)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        ["--exceptions"],
+        ["--exceptions", "--fail-on", "RA"],
+        ["--fail-on", "GA"],
+        ["--plan", "community-leadership"],
+    ],
+)
+def test_rate_table_is_the_same_from_either_engine(
+    monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    example = Path(__file__).resolve().parent.parent
+    args = ["rate", "Q3-2017", "--root", str(example), *options]
+    calls: list[Any] = []
+    original = fastpath.FastProject.table_rows
+
+    def spy(self: fastpath.FastProject, *args: Any) -> Any:
+        calls.append(args)
+        return original(self, *args)
+
+    monkeypatch.setattr(fastpath.FastProject, "table_rows", spy)
+    fast = CliRunner().invoke(main, args)
+    assert len(calls) == 1  # the columnar path made this table
+    scalar_only(monkeypatch)
+    scalar = CliRunner().invoke(main, args)
+    assert (fast.exit_code, fast.stdout, fast.stderr) == (
+        scalar.exit_code,
+        scalar.stdout,
+        scalar.stderr,
+    )
+    assert "Community Leadership - Q3 2017/18" in fast.stdout
+
+
+def test_rate_table_of_the_spc_fixture_is_the_same_from_either_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_spc_project(tmp_path)
+    args = ["rate", "Q4-2017", "--root", str(root)]
+    wide = {"COLUMNS": "300"}  # one line per row
+    fast = CliRunner().invoke(main, args, env=wide)
+    scalar_only(monkeypatch)
+    scalar = CliRunner().invoke(main, args, env=wide)
+    assert (fast.exit_code, fast.stdout) == (scalar.exit_code, scalar.stdout)
+    assert "Special cause improving; hit and miss" in fast.stdout
+
+
+def test_editing_a_scheme_file_misses_the_plan_cache(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parent.parent
+    plan = (example / "plans" / "community-leadership.yaml").read_text(encoding="utf-8")
+    plan = plan.replace("scheme: barnet", "scheme: strict")
+    scheme = "name: strict\nbands:\n  - {rag: GA, up_to: 0.5}\n  - {rag: R}\n"
+    write(
+        tmp_path,
+        {
+            "plans/community-leadership.yaml": plan,
+            "schemes/strict.yaml": scheme,
+            "results/2017-18/Q3.csv": "ref,value\nCG/S4,60\n",
+        },
+    )
+
+    def s4_rag() -> str:
+        fast = fast_table(tmp_path, Period(2017, 3))
+        assert fast is not None
+        return next(row.rag for row in fast[0] if row.ref == "CG/S4")
+
+    # 60 and the survey's 4.4 points count as 64.4: 5.3% short of 68, within 50%, not 1%.
+    assert s4_rag() == "GA"
+    (tmp_path / "schemes" / "strict.yaml").write_text(
+        scheme.replace("0.5", "0.01"), encoding="utf-8"
+    )
+    assert s4_rag() == "R"

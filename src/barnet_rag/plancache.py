@@ -91,7 +91,8 @@ class PlainScheme(NamedTuple):
 
     def dumped(self) -> tuple[Any, ...]:
         """The scheme as marshal-able tuples."""
-        return (self.name, self.survey_tolerance, [tuple(b) for b in self.bands], self.spc)
+        spc = None if self.spc is None else tuple(self.spc)
+        return (self.name, self.survey_tolerance, [tuple(b) for b in self.bands], spc)
 
     @classmethod
     def undumped(cls, stored: Any) -> PlainScheme:
