@@ -1,17 +1,19 @@
-"""Columnar rating for large projects: the same rows as the scalar engine, without models.
+"""Columnar rating: the same rows as the scalar engine, without models.
 
 :mod:`barnet_rag.rating` is the specification. For a national project (100,000
-indicators) building pydantic models for every plan, result and rating costs minutes, so
-this path reads the plans from :mod:`barnet_rag.plancache`, the results files as plain
-columns (:mod:`barnet_rag.fastquarters`), calls the engine's own pure functions
+indicators) building pydantic models for every plan, result and rating costs minutes, and
+for a small one importing pydantic costs more than the rating, so this path reads the
+plans from :mod:`barnet_rag.plancache`, the results files as plain columns
+(:mod:`barnet_rag.fastquarters`), calls the engine's own pure functions
 (:func:`~barnet_rag.rating.direction`, :func:`~barnet_rag.rating.rag_for`) per indicator,
 and reads the SPC columns of many indicators at once (:mod:`barnet_rag.fastspc`). For
-``rate --format csv`` the indicators are split into contiguous parts rated and encoded in
-forked processes (:mod:`barnet_rag.parallel`).
-It produces the rows of ``rate --format csv`` and ``export`` only when every input is clean;
-on anything unusual (a problem in any file, an unknown plan, a field it does not know) it
-declines, and the caller runs the scalar engine, which reports the problem as always.
-A hypothesis test proves the rows equal the scalar engine's.
+``rate --format csv`` on a large project the indicators are split into contiguous parts
+rated and encoded in forked processes (:mod:`barnet_rag.parallel`).
+It produces ``rate``'s table (any project), and the rows of ``rate --format csv`` and
+``export`` (large projects), only when every input is clean; on anything unusual (a
+problem in any file, an unknown plan) it declines, and the caller runs the scalar engine,
+which reports the problem as always. Hypothesis tests prove the rows, the table and its
+summary equal the scalar engine's.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from barnet_rag.periods import Period
 from barnet_rag.plancache import PlainScheme, PlanTable, load_table, plan_files
 from barnet_rag.projectfiles import ResultFiles
 from barnet_rag.rating import SPARKLINE_QUARTERS, direction, rag_for, sample_interval
-from barnet_rag.spc import DEFAULT_RULES, Rules, scaled
+from barnet_rag.spc import DEFAULT_RULES, Rules, recent_quarters, scaled
 from barnet_rag.summary import Tally, summary_rows, tally
 from barnet_rag.tabular import collector_paused, write_csv_columns
 from barnet_rag.terms import Dot
@@ -69,7 +71,7 @@ History = tuple[list[tuple[int | None, ...]], dict[str, int]]
 
 
 class FastProject:
-    """A large project opened for columnar rating: its indicator table, schemes and files."""
+    """A project opened for columnar rating: its indicator table, schemes and files."""
 
     def __init__(self, table: PlanTable, store: ResultFiles):
         self.table = table
@@ -197,10 +199,8 @@ class FastProject:
         [part] = self.parts(period, plans, 1)
         field = dict(zip(FIELDS, self.part_columns(period, part), strict=True))
         now = self.quarters.get(period) or _EMPTY
-        wanted = [period]
-        while len(wanted) < SPARKLINE_QUARTERS:
-            wanted.insert(0, wanted[0].previous())
-        recent = [self.quarters.get(when) or _EMPTY for when in wanted]
+        span = recent_quarters(period, SPARKLINE_QUARTERS)
+        recent = [self.quarters.get(when) or _EMPTY for when in span]
 
         def decimals(ref: str) -> int:
             j = now.index.get(ref)
@@ -359,7 +359,8 @@ def is_large(root: Path, min_plan_bytes: int | None = None) -> bool:
 
 def open_fast(root: Path, min_plan_bytes: int | None = None) -> FastProject | None:
     """The project opened for columnar rating, or ``None`` when the scalar engine should
-    run: a small project, changed public fields, or any problem in plans or schemes."""
+    run: a project smaller than ``min_plan_bytes``, or any problem in plans, schemes or
+    the results directory's layout."""
     if not is_large(root, min_plan_bytes):
         return None
     table = load_table(root)

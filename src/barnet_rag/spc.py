@@ -403,6 +403,14 @@ def series_for(
     return series
 
 
+def recent_quarters(period: Period, quarters: int) -> list[Period]:
+    """The ``quarters`` quarters up to ``period``, oldest first (a sparkline's span)."""
+    wanted = [period]
+    while len(wanted) < quarters:
+        wanted.insert(0, wanted[0].previous())
+    return wanted
+
+
 def recent_values(
     ref: str, period: Period, results: Results, quarters: int = 8
 ) -> list[float | None]:
@@ -410,11 +418,8 @@ def recent_values(
 
     For sparklines: breaks are not applied, the picture shows every quarter.
     """
-    wanted = [period]
-    while len(wanted) < quarters:
-        wanted.insert(0, wanted[0].previous())
     values: list[float | None] = []
-    for quarter in wanted:
+    for quarter in recent_quarters(period, quarters):
         result = results[quarter].results.get(ref) if quarter in results else None
         values.append(None if result is None else result.value)
     return values
@@ -474,6 +479,7 @@ __all__ = [
     "baseline_start",
     "describe",
     "read_scaled",
+    "recent_quarters",
     "recent_values",
     "scaled",
     "scaled_all",
