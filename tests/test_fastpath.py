@@ -8,6 +8,7 @@ early enough to leave twelve comparable points, so SPC fields are compared too.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import tempfile
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from barnet_rag.cli import main
 from barnet_rag.display import TableRow
 from barnet_rag.fastpath import fast_rows, fast_table
 from barnet_rag.periods import Period
-from barnet_rag.plancache import NO_CACHE_ENV, cache_directory
+from barnet_rag.plancache import COLUMNS, NO_CACHE_ENV, cache_directory
 from barnet_rag.summary import Tally
 from barnet_rag.tabular import indicator_fields, indicator_rows
 from spc_fixture import LAST, write_spc_project
@@ -414,3 +415,26 @@ def test_editing_a_scheme_file_misses_the_plan_cache(tmp_path: Path) -> None:
         scheme.replace("0.5", "0.01"), encoding="utf-8"
     )
     assert s4_rag() == "R"
+
+
+def test_a_damaged_or_unwritable_plan_cache_only_costs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    example = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = fast_table(example, Period(2017, 3))
+    assert first is not None
+    [entry] = [p for p in cache_directory().iterdir() if p.name.startswith("plans-")]
+    wrong_shape = {
+        "columns": {name: [] for name in COLUMNS},
+        "targets": {},
+        "plans": [],
+        "schemes": {"barnet": ("barnet",)},
+    }
+    for damage in (b"\x00 not marshal", marshal.dumps(wrong_shape)):
+        entry.write_bytes(damage)
+        assert fast_table(example, Period(2017, 3)) == first
+        assert entry.read_bytes() != damage  # rebuilt
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))  # cannot hold a cache
+    assert fast_table(example, Period(2017, 3)) == first
