@@ -27,7 +27,6 @@ from barnet_rag.display import TableRow
 from barnet_rag.fastpath import fast_rows, fast_table
 from barnet_rag.periods import Period
 from barnet_rag.plancache import COLUMNS, NO_CACHE_ENV, cache_directory
-from barnet_rag.summary import Tally
 from barnet_rag.tabular import indicator_fields, indicator_rows
 from spc_fixture import LAST, write_spc_project
 
@@ -175,16 +174,6 @@ def test_columnar_rows_equal_the_scalar_engine(files: dict[str, str], plans: lis
         assert fast == [scalar]
 
 
-def summary_fields(row: Tally) -> dict[str, Any]:
-    """A plain summary row as the summary model dumps it."""
-    return {
-        name: {"count": value.count, "percent": value.percent}
-        if hasattr(value, "percent")
-        else value
-        for name, value in row._asdict().items()
-    }
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(projects(), st.lists(st.sampled_from(["a", "b"]), max_size=2))
 def test_the_terminal_table_and_summary_equal_the_scalar_engine(
@@ -202,7 +191,7 @@ def test_the_terminal_table_and_summary_equal_the_scalar_engine(
         rows, summary = fast
         rated = rate_project(root, PERIODS[-1], plans)
         assert rows == [TableRow.of(i) for i in rated.indicators]
-        assert [summary_fields(t) for t in summary] == [r.model_dump() for r in rated.summary]
+        assert [t.fields() for t in summary] == [r.model_dump() for r in rated.summary]
 
 
 def test_the_columnar_fields_are_the_public_fields() -> None:

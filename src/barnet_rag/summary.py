@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:  # the models import pydantic; the tally needs none of it
     from barnet_rag.models import RatedIndicator, SummaryRow
@@ -48,6 +48,15 @@ class Tally(NamedTuple):
     red: Share
     improved_same: Share
     worsened: Share
+
+    def fields(self) -> dict[str, Any]:
+        """The row as :class:`~barnet_rag.models.SummaryRow`'s fields (shares as dicts)."""
+        return {
+            name: {"count": value.count, "percent": value.percent}
+            if isinstance(value, Share)
+            else value
+            for name, value in self._asdict().items()
+        }
 
 
 class Rated(Protocol):
@@ -96,14 +105,7 @@ def summarise(plan: str, committee: str, indicators: Sequence[RatedIndicator]) -
     """The :func:`tally` of rated indicators as a summary row model."""
     from barnet_rag.models import SummaryRow
 
-    row = tally(plan, committee, indicators)
-    fields = {
-        name: {"count": value.count, "percent": value.percent}
-        if isinstance(value, Share)
-        else value
-        for name, value in row._asdict().items()
-    }
-    return SummaryRow.model_validate(fields)
+    return SummaryRow.model_validate(tally(plan, committee, indicators).fields())
 
 
 def summary_rows(
