@@ -16,14 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 import barnet_rag.api
-import barnet_rag.fastpath
+import barnet_rag.outputs.fastpath
 from barnet_rag import __version__
 from barnet_rag.cli import ISSUES_URL, main
 from barnet_rag.errors import UserError
-from barnet_rag.loading import load_model
-from barnet_rag.models import Plan
-from barnet_rag.outputs import write_atomic, write_with
-from barnet_rag.yamlfile import read_yaml
+from barnet_rag.project.loading import load_model
+from barnet_rag.project.models import Plan
+from barnet_rag.project.writing import write_atomic, write_with
+from barnet_rag.project.yamlfile import read_yaml
 
 BASE = Path(__file__).resolve().parent / "bad_inputs" / "_base"
 Tree = Callable[[dict[str, str | bytes]], Path]
@@ -60,7 +60,7 @@ def _raise(error: BaseException) -> Callable[..., Any]:
 def fail_rating(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
     """Make rating raise ``error`` whichever engine runs: the scalar one or the columnar."""
     monkeypatch.setattr(barnet_rag.api, "rate_project", _raise(error))
-    monkeypatch.setattr(barnet_rag.fastpath, "fast_table", _raise(error))
+    monkeypatch.setattr(barnet_rag.outputs.fastpath, "fast_table", _raise(error))
 
 
 def test_an_unexpected_exception_is_a_short_bug_report_without_traceback(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from barnet_rag.checking import CheckReport, check_project
+from barnet_rag.check.checking import CheckReport, check_project
 from barnet_rag.cli import main
 from barnet_rag.errors import Problem, UserError
 from barnet_rag.periods import Period

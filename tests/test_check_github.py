@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from barnet_rag.checking import CheckReport
+from barnet_rag.check.checking import CheckReport
 from barnet_rag.cli import main
 from barnet_rag.cli.check import github_lines
 from barnet_rag.errors import Problem

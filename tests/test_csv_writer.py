@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from barnet_rag import tabular
-from barnet_rag.tabular import neutralise, write_csv
+from barnet_rag.outputs import tabular
+from barnet_rag.outputs.tabular import neutralise, write_csv
 
 
 def reference_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from barnet_rag.api import rate_project
 from barnet_rag.cli import main
-from barnet_rag.explaining import explain, reason
+from barnet_rag.outputs.explaining import explain, reason
 from barnet_rag.periods import Period
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from barnet_rag.api import rate_project
 from barnet_rag.cli import main
-from barnet_rag.exporting import export_fields
+from barnet_rag.outputs.exporting import export_fields
+from barnet_rag.outputs.tabular import indicator_fields
 from barnet_rag.periods import Period
-from barnet_rag.tabular import indicator_fields
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -20,14 +20,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barnet_rag import fastpath
 from barnet_rag.api import rate_project
 from barnet_rag.cli import main
-from barnet_rag.display import TableRow
-from barnet_rag.fastpath import fast_rows, fast_table
+from barnet_rag.outputs import fastpath
+from barnet_rag.outputs.display import TableRow
+from barnet_rag.outputs.fastpath import fast_rows, fast_table
+from barnet_rag.outputs.tabular import indicator_fields, indicator_rows
 from barnet_rag.periods import Period
-from barnet_rag.plancache import COLUMNS, NO_CACHE_ENV, cache_directory
-from barnet_rag.tabular import indicator_fields, indicator_rows
+from barnet_rag.project.plancache import COLUMNS, NO_CACHE_ENV, cache_directory
 from spc_fixture import LAST, write_spc_project
 
 PERIODS = [Period(2014, 2)]

@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from barnet_rag.fastspc import read_many
-from barnet_rag.models import SpcRules
-from barnet_rag.spc import DEFAULT_RULES, read_scaled
+from barnet_rag.engine.fastspc import read_many
+from barnet_rag.engine.spc import DEFAULT_RULES, read_scaled
+from barnet_rag.project.models import SpcRules
 
 rule_sets = st.one_of(
     st.just(DEFAULT_RULES),

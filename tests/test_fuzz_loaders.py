@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 
 from barnet_rag.cli import main
 from barnet_rag.errors import Problem
-from barnet_rag.loading import load_model, plan_problems
-from barnet_rag.models import Indicator, Plan, Scheme
-from barnet_rag.resultsfile import MAX_MAGNITUDE, CellError, parse_results, parse_value
-from barnet_rag.yamlfile import read_yaml
+from barnet_rag.project.loading import load_model, plan_problems
+from barnet_rag.project.models import Indicator, Plan, Scheme
+from barnet_rag.project.resultsfile import MAX_MAGNITUDE, CellError, parse_results, parse_value
+from barnet_rag.project.yamlfile import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("BARNET_RAG_FUZZ_EXAMPLES", "2000"))

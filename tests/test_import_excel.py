@@ -157,8 +157,8 @@ def test_export_then_import_gives_back_the_shipped_results_file(example_copy: Pa
 
 def test_an_all_periods_export_imports_one_quarter_by_its_values(example_copy: Path) -> None:
     """Q2 2017/18 comes back with the same results; Excel keeps 22.0% as the number 22."""
-    from barnet_rag.loading import load_project
     from barnet_rag.periods import Period
+    from barnet_rag.project.loading import load_project
 
     before = load_project(example_copy).results[Period(2017, 2)].results
     workbook = example_copy / "all.xlsx"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from barnet_rag.checking import check_project
+from barnet_rag.check.checking import check_project
 from barnet_rag.cli import main
 from barnet_rag.errors import Problem
 from barnet_rag.periods import Period

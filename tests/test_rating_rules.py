@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from barnet_rag.models import Indicator, Plan, QuarterResults, Result, Survey, YearTargets
+from barnet_rag.engine.rating import direction, rag_for, rate_indicator, rate_period
 from barnet_rag.periods import Period
-from barnet_rag.rating import direction, rag_for, rate_indicator, rate_period
-from barnet_rag.schemes import BANDS, BARNET
+from barnet_rag.project.models import Indicator, Plan, QuarterResults, Result, Survey, YearTargets
+from barnet_rag.project.schemes import BANDS, BARNET
 
 PERIOD = Period(2017, 3)
 SCHEMES = (BARNET, BANDS)

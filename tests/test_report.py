@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from barnet_rag.cli import main
-from barnet_rag.projectfiles import relative
+from barnet_rag.project.projectfiles import relative
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("BARNET_RAG_UPDATE_GOLDEN") == "1"
@@ -158,7 +158,7 @@ def test_a_failing_template_leaves_the_previous_output_untouched(
     assert code == 2
     assert err == (
         f"error: {templates / 'report.md.j2'}:3: template uses an undefined value: "
-        "'barnet_rag.reporting.ReportContext object' has no attribute 'no_such_field' "
+        "'barnet_rag.outputs.reporting.ReportContext object' has no attribute 'no_such_field' "
         "(docs/reports.md lists the fields a template can use)\n"
     )
     assert target.read_bytes() == b"the previous report\r\n"
@@ -168,7 +168,7 @@ def test_a_failing_template_leaves_the_previous_output_untouched(
 def test_an_exception_while_rendering_leaves_the_previous_output_untouched(
     repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from barnet_rag import templating
+    from barnet_rag.outputs import templating
 
     def explode(*args: object, **kwargs: object) -> None:
         args[2].write("half a report")  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from barnet_rag.cli import main
-from barnet_rag.templating import markdown_escape
+from barnet_rag.outputs.templating import markdown_escape
 
 COMMITTEE = '<script>alert("x")</script> & Co'
 TITLE = "Fish &amp; Chips <b>bold</b> *stars* _under_ | pipe [link](http://x) `code`"

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from barnet_rag import narrative
-from barnet_rag.models import RatedIndicator, SummaryRow
+from barnet_rag.outputs import narrative
+from barnet_rag.project.models import RatedIndicator, SummaryRow
 
 
 def rated(**changes: Any) -> RatedIndicator:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from barnet_rag.cli import main
-from barnet_rag.risks import Risk, RiskRegister
+from barnet_rag.project.risks import Risk, RiskRegister
 
 MakeTree = Callable[[dict[str, str | bytes]], Path]
 

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from barnet_rag.api import rate_project
 from barnet_rag.cli import main
-from barnet_rag.narrative import trend_description
+from barnet_rag.outputs.narrative import trend_description
+from barnet_rag.outputs.reporting_spc import trend_cells, trend_periods
 from barnet_rag.periods import Period
-from barnet_rag.reporting_spc import trend_cells, trend_periods
 from spc_fixture import write_spc_project
 
 SVG = "{http://www.w3.org/2000/svg}"

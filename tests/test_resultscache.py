@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from barnet_rag import fastquarters, resultscache
 from barnet_rag.api import rate_project
-from barnet_rag.fastpath import fast_rows
-from barnet_rag.plancache import NO_CACHE_ENV, cache_directory
-from barnet_rag.tabular import indicator_rows
+from barnet_rag.outputs.fastpath import fast_rows
+from barnet_rag.outputs.tabular import indicator_rows
+from barnet_rag.project import fastquarters, resultscache
+from barnet_rag.project.plancache import NO_CACHE_ENV, cache_directory
 from spc_fixture import LAST, write_spc_project
 
 #: The last quarter with its refs in another order than the plan's, and every text column.

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from barnet_rag.api import rate_project
-from barnet_rag.models import RatedIndicator, RatedPeriod
 from barnet_rag.periods import parse_period
+from barnet_rag.project.models import RatedIndicator, RatedPeriod
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -119,7 +119,7 @@ def test_summary_is_table_1_for_the_nine_shipped_indicators(q3: RatedPeriod) -> 
 
 def test_the_seed_table_1_follows_with_its_two_unprinted_greens() -> None:
     """Adding the two unprinted green indicators (improved or same) gives the seed's row."""
-    from barnet_rag.summary import half_up_percent
+    from barnet_rag.engine.summary import half_up_percent
 
     green, ga, red, rated = 1 + 2, 2, 1, 4 + 2
     improved, worsened = 4, 2 + 1  # the seed counts 7 with a DOT: 4 improved/same, 3 worse

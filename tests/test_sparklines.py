@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given
 from hypothesis import strategies as st
 
-from barnet_rag.sparklines import RAG_COLOURS, svg_sparkline, unicode_sparkline
+from barnet_rag.outputs.sparklines import RAG_COLOURS, svg_sparkline, unicode_sparkline
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,7 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from barnet_rag.models import (
+from barnet_rag.engine.spc import (
+    baseline_start,
+    describe,
+    recent_values,
+    series_for,
+    spc_for_indicator,
+    special_causes,
+    xmr,
+)
+from barnet_rag.periods import Period
+from barnet_rag.project.models import (
     Indicator,
     Plan,
     QuarterResults,
@@ -18,16 +28,6 @@ from barnet_rag.models import (
     SpcResult,
     SpcRules,
     SpecialCause,
-)
-from barnet_rag.periods import Period
-from barnet_rag.spc import (
-    baseline_start,
-    describe,
-    recent_values,
-    series_for,
-    spc_for_indicator,
-    special_causes,
-    xmr,
 )
 from spc_fixture import SPC_1
 

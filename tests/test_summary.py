@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from barnet_rag.summary import half_up_percent
+from barnet_rag.engine.summary import half_up_percent
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """barnet-rag: RAG ratings, Direction of Travel and exception reports for council indicators.
 
-The rating engine (:mod:`barnet_rag.rating`) is pure; loading, reporting and the CLI sit
+The rating engine (:mod:`barnet_rag.engine.rating`) is pure; loading, reporting and the CLI sit
 around it. Importing this package is cheap: it imports nothing heavy.
 """
 

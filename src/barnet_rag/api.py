@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from barnet_rag.loading import Project, load_project
-from barnet_rag.models import RatedPeriod
+from barnet_rag.engine.rating import rate_period
 from barnet_rag.periods import Period
-from barnet_rag.rating import rate_period
+from barnet_rag.project.loading import Project, load_project
+from barnet_rag.project.models import RatedPeriod
 
 
 def rate_project(

@@ -1,7 +1,7 @@
 """The domain's vocabulary: the words a rating is made of, as plain types and constants.
 
 Plain Python (no pydantic), so that the engine's rules, the columnar path and the
-terminal table can use them without importing the models; :mod:`barnet_rag.models`
+terminal table can use them without importing the models; :mod:`barnet_rag.project.models`
 builds its fields from the same types.
 """
 

@@ -26,14 +26,14 @@ from barnet_rag.periods import Period
 def chart(period: Period, ref: str, output: Path | None, root: Path) -> None:
     """Draw indicator REF's XmR chart up to PERIOD as SVG: results, centre line, process
     limits, target and special-cause points (docs/spc.md explains how to read it)."""
-    from barnet_rag.charting import indicator_chart
-    from barnet_rag.loading import load_project
+    from barnet_rag.outputs.charting import indicator_chart
+    from barnet_rag.project.loading import load_project
 
     svg = indicator_chart(load_project(root), period, ref)
     if output is None:
         click.echo(svg, nl=False)
     else:
-        from barnet_rag.outputs import write_atomic
+        from barnet_rag.project.writing import write_atomic
 
         write_atomic(output, svg)
         click.echo(f"wrote {output}", err=True)

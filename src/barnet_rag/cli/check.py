@@ -20,7 +20,7 @@ from barnet_rag.errors import Problem
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:  # checking imports the models (pydantic): only when the command runs
-    from barnet_rag.checking import CheckReport
+    from barnet_rag.check.checking import CheckReport
 
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
@@ -42,7 +42,7 @@ def check(
     ctx: click.Context, root: Path, output_format: str, period: Period | None, strict: bool
 ) -> None:
     """Check plans, schemes and results files; exit 1 if anything is wrong (for CI)."""
-    from barnet_rag.checking import check_project
+    from barnet_rag.check.checking import check_project
 
     report = check_project(root, period, strict)
     if output_format == "json":

@@ -24,7 +24,7 @@ from barnet_rag.periods import Period
 )
 def explain(period: Period, ref: str, root: Path, output_format: str) -> None:
     """Explain REF's rating for PERIOD: target, survey interval, shortfall, band and DOTs."""
-    from barnet_rag.explaining import explain as explain_indicator
+    from barnet_rag.outputs.explaining import explain as explain_indicator
 
     explanation = explain_indicator(root, period, ref)
     if output_format == "json":

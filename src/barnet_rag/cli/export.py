@@ -57,11 +57,11 @@ def export(
         )
     from barnet_rag.api import rate_project
     from barnet_rag.cli.progress import busy
-    from barnet_rag.exporting import WRITERS, export_periods, export_rows
-    from barnet_rag.fastpath import is_large, rated_rows
-    from barnet_rag.loading import Project, ResultsStore, load_project
-    from barnet_rag.outputs import write_with
-    from barnet_rag.tabular import indicator_rows
+    from barnet_rag.outputs.exporting import WRITERS, export_periods, export_rows
+    from barnet_rag.outputs.fastpath import is_large, rated_rows
+    from barnet_rag.outputs.tabular import indicator_rows
+    from barnet_rag.project.loading import Project, ResultsStore, load_project
+    from barnet_rag.project.writing import write_with
 
     loaded: list[Project] = []
 

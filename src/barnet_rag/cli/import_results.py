@@ -24,10 +24,10 @@ def import_results(
     workbook: Path, period: Period, sheet: str | None, force: bool, root: Path
 ) -> None:
     """Check a sheet of results and write results/<yyyy-yy>/Q<n>.csv from it."""
-    from barnet_rag.excel_import import read_sheet
-    from barnet_rag.loading import load_project
-    from barnet_rag.outputs import write_new_file
-    from barnet_rag.projectfiles import relative, results_path
+    from barnet_rag.project.excel_import import read_sheet
+    from barnet_rag.project.loading import load_project
+    from barnet_rag.project.projectfiles import relative, results_path
+    from barnet_rag.project.writing import write_new_file
 
     project = load_project(root)
     indicators = {i.ref: i for p in project.plans for i in p.indicators}

@@ -20,7 +20,7 @@ from barnet_rag.periods import Period
 @click.option("--force", is_flag=True, help="Replace an existing file, keeping it as Q<n>.csv.bak.")
 def new_quarter(period: Period, root: Path, force: bool) -> None:
     """Write results/<yyyy-yy>/Q<n>.csv for PERIOD: a blank row per active indicator."""
-    from barnet_rag.new_quarter import write_new_quarter
+    from barnet_rag.outputs.new_quarter import write_new_quarter
 
     written = write_new_quarter(root, period, force)
     labels = sum(1 for row in written.rows if row["label"])

@@ -15,9 +15,9 @@ from barnet_rag.errors import ThresholdReached
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:  # the models import pydantic: load them only when a command needs them
-    from barnet_rag.display import TableRow
-    from barnet_rag.models import SummaryRow
-    from barnet_rag.summary import Tally
+    from barnet_rag.engine.summary import Tally
+    from barnet_rag.outputs.display import TableRow
+    from barnet_rag.project.models import SummaryRow
 
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
@@ -97,8 +97,8 @@ def rate_table(
     are clean (no model is imported), else from the scalar engine (which reports any
     problem); the summary counts every indicator, also with ``--exceptions``."""
     from barnet_rag.cli.progress import busy
-    from barnet_rag.display import TableRow
-    from barnet_rag.fastpath import fast_table, is_large
+    from barnet_rag.outputs.display import TableRow
+    from barnet_rag.outputs.fastpath import fast_table, is_large
     from barnet_rag.terms import EXCEPTION_RAGS
 
     with busy(f"Rating {period}...", slow=is_large(root)):
@@ -122,8 +122,8 @@ def rate_csv(
 ) -> None:
     """CSV rows, from the columnar path for large clean projects (the same rows)."""
     from barnet_rag.cli.progress import busy
-    from barnet_rag.fastpath import FIELDS, fast_csv, is_large
-    from barnet_rag.tabular import write_csv
+    from barnet_rag.outputs.fastpath import FIELDS, fast_csv, is_large
+    from barnet_rag.outputs.tabular import write_csv
     from barnet_rag.terms import EXCEPTION_RAGS
 
     def keep(rag: str) -> bool:
@@ -138,7 +138,7 @@ def rate_csv(
         check_fail_on(ratings, fail_on)
         return
     from barnet_rag.api import rate_project
-    from barnet_rag.tabular import indicator_fields, indicator_rows
+    from barnet_rag.outputs.tabular import indicator_fields, indicator_rows
 
     rows = [
         r for r in indicator_rows(rate_project(root, period, plans).indicators) if keep(r["rag"])
@@ -169,8 +169,14 @@ def _plan_table(title: str, indicators: list[TableRow]) -> object:
     from rich.table import Table
     from rich.text import Text
 
-    from barnet_rag.display import dot_words, format_target, rag_words, result_text, spc_words
-    from barnet_rag.sparklines import unicode_sparkline
+    from barnet_rag.outputs.display import (
+        dot_words,
+        format_target,
+        rag_words,
+        result_text,
+        spc_words,
+    )
+    from barnet_rag.outputs.sparklines import unicode_sparkline
 
     table = Table(title=title, title_justify="left", show_lines=False)
     for name in (

@@ -65,11 +65,11 @@ def report(
     """Write the exception report for PERIOD (e.g. Q3-2017): Table 1, the indicators that
     missed target in words, indicator tables with footnotes, and high level risks."""
     from barnet_rag.api import rate_project
-    from barnet_rag.loading import load_project
-    from barnet_rag.outputs import write_with
-    from barnet_rag.reporting import build_report
-    from barnet_rag.risks import load_registers
-    from barnet_rag.templating import render_report, write_report
+    from barnet_rag.outputs.reporting import build_report
+    from barnet_rag.outputs.templating import render_report, write_report
+    from barnet_rag.project.loading import load_project
+    from barnet_rag.project.risks import load_registers
+    from barnet_rag.project.writing import write_with
 
     project = load_project(root)
     rated = rate_project(root, period, plans, project=project)

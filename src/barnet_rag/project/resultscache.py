@@ -1,7 +1,7 @@
 """Parsed results files for the columnar path, cached by content beside the plan cache.
 
 Parsing a national results file (100,000 rows) costs about 0.18 s, and rating a quarter
-with SPC fields reads all twelve. The columnar path (:mod:`barnet_rag.fastpath`) saves
+with SPC fields reads all twelve. The columnar path (:mod:`barnet_rag.outputs.fastpath`) saves
 the columns of each file that parsed without any problem as plain lists with
 :mod:`marshal` (numbers, strings, None and containers only, so an entry cannot run code).
 An entry is named by a hash of the file's bytes, the plan cache key (which covers every
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from barnet_rag import __version__
-from barnet_rag.plancache import NO_CACHE_ENV, cache_directory
+from barnet_rag.project.plancache import NO_CACHE_ENV, cache_directory
 
 #: Bump when the stored layout of a parsed file changes.
 CACHE_FORMAT = 2
@@ -70,7 +70,7 @@ def read_entry(key: str) -> dict[str, Any] | None:
 def write_entry(key: str, columns: dict[str, Any]) -> None:
     """Store ``columns`` (plain lists and values) atomically; failures only cost time."""
     from barnet_rag.errors import UserError
-    from barnet_rag.outputs import write_atomic
+    from barnet_rag.project.writing import write_atomic
 
     body = marshal.dumps(columns)
     path = entry_path(key)

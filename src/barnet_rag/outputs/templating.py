@@ -1,4 +1,4 @@
-"""Rendering a :class:`~barnet_rag.reporting.ReportContext` with Jinja2 templates.
+"""Rendering a :class:`~barnet_rag.outputs.reporting.ReportContext` with Jinja2 templates.
 
 Templates are looked up in ``--templates DIR`` first (a council may override one file and
 keep the other), then in the installed package (``barnet_rag/templates``), then in the
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from barnet_rag.errors import UserError
-from barnet_rag.reporting import ReportContext
+from barnet_rag.outputs.reporting import ReportContext
 
 if TYPE_CHECKING:
     import jinja2
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 Format = Literal["md", "html"]
 TEMPLATE_NAMES: dict[str, str] = {"md": "report.md.j2", "html": "report.html.j2"}
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")

@@ -6,7 +6,7 @@ arithmetic is exact, so a point that sits on the centre line is on it, and shift
 mirroring a series moves its limits exactly with it. The rules run on whole numbers
 (values in millionths, every comparison scaled to integers), which is exact and fast
 enough for 100,000 indicators; :func:`read_scaled` is the one copy of them, used by
-:func:`xmr` and by the columnar path (:mod:`barnet_rag.fastpath`) alike.
+:func:`xmr` and by the columnar path (:mod:`barnet_rag.outputs.fastpath`) alike.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, TypeVar
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:
-    from barnet_rag.models import (
+    from barnet_rag.project.models import (
         Indicator,
         Plan,
         QuarterResults,
@@ -49,7 +49,7 @@ _P, _Q = LIMIT_FACTOR.numerator, LIMIT_FACTOR.denominator
 
 
 class SpcSettings(NamedTuple):
-    """Rule lengths as plain values; :class:`~barnet_rag.models.SpcRules` is the validated
+    """Rule lengths as plain values; :class:`~barnet_rag.project.models.SpcRules` is the validated
     form a scheme file's ``spc:`` section takes, and has the same fields."""
 
     shift: int = 7
@@ -60,7 +60,7 @@ class SpcSettings(NamedTuple):
 
 class Rules(Protocol):
     """What the rules read of their settings: an :class:`SpcSettings` or a scheme's
-    :class:`~barnet_rag.models.SpcRules`."""
+    :class:`~barnet_rag.project.models.SpcRules`."""
 
     @property
     def shift(self) -> int: ...
@@ -209,7 +209,7 @@ def special_causes(
     values: Sequence[Fraction], centre: Fraction, width: Fraction, rules: Rules
 ) -> list[SpecialCause]:
     """Every pattern the rules find; ``width`` is the distance from centre to either limit."""
-    from barnet_rag.models import SpecialCause
+    from barnet_rag.project.models import SpecialCause
 
     deviations = [v - centre for v in values]
     return [
@@ -343,7 +343,7 @@ def xmr(
     the unclipped limits.
     """
     # The models import pydantic; the rating path that needs no model uses read_scaled.
-    from barnet_rag.models import SpcResult, SpcRules, SpecialCause
+    from barnet_rag.project.models import SpcResult, SpcRules, SpecialCause
 
     rules = rules or SpcRules.model_construct()
     listed = [(label, float(value)) for label, value in points]

@@ -17,7 +17,7 @@ from barnet_rag.errors import Problem
 from barnet_rag.terms import Rag
 
 if TYPE_CHECKING:  # the models import pydantic; the columnar path uses only parse_value
-    from barnet_rag.models import Indicator, Result
+    from barnet_rag.project.models import Indicator, Result
 
 COLUMNS = ("ref", "value", "label", "comparable", "note", "comment", "published_rag")
 REQUIRED = ("ref", "value")
@@ -202,7 +202,7 @@ def _cells(count: int) -> str:
 def _parse_row(
     cells: dict[str, str], shown: str, line: int, indicators: Mapping[str, Indicator]
 ) -> tuple[Result | None, list[Problem]]:
-    from barnet_rag.models import Result
+    from barnet_rag.project.models import Result
 
     problems: list[Problem] = []
     ref = cells["ref"]

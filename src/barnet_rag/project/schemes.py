@@ -1,14 +1,14 @@
 """Rating schemes: the built-in ``barnet`` and ``bands`` schemes (DESIGN section 5).
 
 Schemes are data; a project may add ``schemes/<name>.yaml`` files, loaded by
-:mod:`barnet_rag.loading`, which take precedence over the built-ins of the same name.
+:mod:`barnet_rag.project.loading`, which take precedence over the built-ins of the same name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from barnet_rag.models import Band, Scheme
+from barnet_rag.project.models import Band, Scheme
 
 BARNET = Scheme(
     name="barnet",

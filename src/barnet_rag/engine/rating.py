@@ -13,12 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from barnet_rag.engine.spc import recent_values, spc_for_indicator
 from barnet_rag.periods import Period
-from barnet_rag.spc import recent_values, spc_for_indicator
 from barnet_rag.terms import Dot, MissedRag, Rag, TargetSource
 
 if TYPE_CHECKING:  # the models import pydantic; the rules below need none of it
-    from barnet_rag.models import (
+    from barnet_rag.project.models import (
         DotTrace,
         Indicator,
         Plan,
@@ -43,7 +43,7 @@ def _tidy(number: float) -> float:
 
 
 class BandRule(Protocol):
-    """What :func:`rag_for` reads of a scheme's band (a :class:`~barnet_rag.models.Band`
+    """What :func:`rag_for` reads of a scheme's band (a :class:`~barnet_rag.project.models.Band`
     or the plan cache's plain copy of one)."""
 
     @property
@@ -201,7 +201,7 @@ def _compare(
     tolerance: tuple[float, str],
     missing: Dot,
 ) -> tuple[Result | None, DotTrace]:
-    from barnet_rag.models import DotTrace
+    from barnet_rag.project.models import DotTrace
 
     reference = _result(results, reference_period, indicator.ref)
     broken_at = _break_between(results, indicator.ref, reference_period, period)
@@ -241,7 +241,7 @@ def rate_indicator(
     plan: Plan, indicator: Indicator, period: Period, results: Results, scheme: Scheme
 ) -> RatedIndicator:
     """Rate one indicator for one period: target, RAG, both DOTs and the trace behind them."""
-    from barnet_rag.models import RatedIndicator, RatingTrace
+    from barnet_rag.project.models import RatedIndicator, RatingTrace
 
     current = _result(results, period, indicator.ref)
     value = _value(current)
@@ -352,8 +352,8 @@ def rate_period(
 
     A total row follows when more than one plan is rated.
     """
-    from barnet_rag.models import RatedPeriod
-    from barnet_rag.summary import summarise, summary_rows
+    from barnet_rag.engine.summary import summarise, summary_rows
+    from barnet_rag.project.models import RatedPeriod
 
     groups: list[tuple[str, str, list[RatedIndicator]]] = []
     for plan in plans:

@@ -1,14 +1,15 @@
 """Columnar rating: the same rows as the scalar engine, without models.
 
-:mod:`barnet_rag.rating` is the specification. For a national project (100,000
+:mod:`barnet_rag.engine.rating` is the specification. For a national project (100,000
 indicators) building pydantic models for every plan, result and rating costs minutes, and
 for a small one importing pydantic costs more than the rating, so this path reads the
-plans from :mod:`barnet_rag.plancache`, the results files as plain columns
-(:mod:`barnet_rag.fastquarters`), calls the engine's own pure functions
-(:func:`~barnet_rag.rating.direction`, :func:`~barnet_rag.rating.rag_for`) per indicator,
-and reads the SPC columns of many indicators at once (:mod:`barnet_rag.fastspc`). For
+plans from :mod:`barnet_rag.project.plancache`, the results files as plain columns
+(:mod:`barnet_rag.project.fastquarters`), calls the engine's own pure functions
+(:func:`~barnet_rag.engine.rating.direction`, :func:`~barnet_rag.engine.rating.rag_for`)
+per indicator,
+and reads the SPC columns of many indicators at once (:mod:`barnet_rag.engine.fastspc`). For
 ``rate --format csv`` on a large project the indicators are split into contiguous parts
-rated and encoded in forked processes (:mod:`barnet_rag.parallel`).
+rated and encoded in forked processes (:mod:`barnet_rag.outputs.parallel`).
 It produces ``rate``'s table (any project), and the rows of ``rate --format csv`` and
 ``export`` (large projects), only when every input is clean; on anything unusual (a
 problem in any file, an unknown plan) it declines, and the caller runs the scalar engine,
@@ -23,17 +24,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from barnet_rag.display import TableRow
-from barnet_rag.fastquarters import Declined, Quarter, Quarters
-from barnet_rag.fastspc import Summary, read_many
-from barnet_rag.parallel import map_parts, worker_count
+from barnet_rag.engine.fastspc import Summary, read_many
+from barnet_rag.engine.rating import SPARKLINE_QUARTERS, direction, rag_for, sample_interval
+from barnet_rag.engine.spc import DEFAULT_RULES, Rules, recent_quarters, scaled
+from barnet_rag.engine.summary import Tally, summary_rows, tally
+from barnet_rag.outputs.display import TableRow
+from barnet_rag.outputs.parallel import map_parts, worker_count
+from barnet_rag.outputs.tabular import collector_paused, write_csv_columns
 from barnet_rag.periods import Period
-from barnet_rag.plancache import PlainScheme, PlanTable, load_table, plan_files
-from barnet_rag.projectfiles import ResultFiles
-from barnet_rag.rating import SPARKLINE_QUARTERS, direction, rag_for, sample_interval
-from barnet_rag.spc import DEFAULT_RULES, Rules, recent_quarters, scaled
-from barnet_rag.summary import Tally, summary_rows, tally
-from barnet_rag.tabular import collector_paused, write_csv_columns
+from barnet_rag.project.fastquarters import Declined, Quarter, Quarters
+from barnet_rag.project.plancache import PlainScheme, PlanTable, load_table, plan_files
+from barnet_rag.project.projectfiles import ResultFiles
 from barnet_rag.terms import Dot
 
 #: Projects whose plan files are smaller than this are rated by the scalar engine alone.
@@ -41,7 +42,7 @@ MIN_PLAN_BYTES = 1_000_000
 
 
 def _interval(survey: str | None, ci: float | None, n: int | None, value: float | None) -> float:
-    """The survey interval, as :func:`~barnet_rag.rating.interval_for` computes it."""
+    """The survey interval, as :func:`~barnet_rag.engine.rating.interval_for` computes it."""
     if survey is None or value is None:
         return 0.0
     if ci is not None:
@@ -195,7 +196,7 @@ class FastProject:
     def table_rows(self, period: Period, plans: Sequence[str] = ()) -> list[TableRow]:
         """What the terminal table shows of every active indicator, in order: the fields of
         :meth:`rows`, the decimals the value was written with and the recent values of
-        :func:`~barnet_rag.spc.recent_values`; :class:`Declined` as for :meth:`rows`."""
+        :func:`~barnet_rag.engine.spc.recent_values`; :class:`Declined` as for :meth:`rows`."""
         [part] = self.parts(period, plans, 1)
         field = dict(zip(FIELDS, self.part_columns(period, part), strict=True))
         now = self.quarters.get(period) or _EMPTY
@@ -399,7 +400,7 @@ def fast_rows(
     root: Path, periods: Sequence[Period], plans: Sequence[str] = (), min_plan_bytes: int | None = 0
 ) -> list[list[dict[str, Any]]] | None:
     """Rows per period from the columnar path, or ``None`` to use the scalar engine; the
-    garbage collector paused meanwhile (:func:`~barnet_rag.tabular.collector_paused`)."""
+    garbage collector paused meanwhile (:func:`~barnet_rag.outputs.tabular.collector_paused`)."""
     try:
         with collector_paused():
             project = open_fast(root, min_plan_bytes)
@@ -417,7 +418,7 @@ def fast_csv(
 ) -> tuple[list[str], list[tuple[str, str]]] | None:
     """``rate --format csv`` from the columnar path: the CSV text (no header) of the rows
     whose RAG ``keep`` accepts, in parts, and each such row's (ref, rag); ``None`` to use the scalar
-    engine. The parts are rated and encoded side by side (:func:`~barnet_rag.parallel.
+    engine. The parts are rated and encoded side by side (:func:`~barnet_rag.outputs.parallel.
     map_parts`), one process per processor, the garbage collector paused."""
     try:
         with collector_paused():

@@ -2,7 +2,7 @@
 :class:`ReportContext` out (DESIGN section 8).
 
 Pure: no files, no clock. Every figure and sentence a template prints is decided here (or
-in :mod:`barnet_rag.narrative`), so the Markdown and HTML reports cannot disagree and a
+in :mod:`barnet_rag.outputs.narrative`), so the Markdown and HTML reports cannot disagree and a
 council restyling the templates cannot get a number wrong.
 """
 
@@ -12,23 +12,16 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from barnet_rag import narrative
-from barnet_rag.display import (
+from barnet_rag.engine.spc import Variation
+from barnet_rag.outputs import narrative
+from barnet_rag.outputs.display import (
     POLARITY_WORDS,
     format_annual,
     format_target,
     format_value,
     spc_words,
 )
-from barnet_rag.models import (
-    Plan,
-    RatedIndicator,
-    RatedPeriod,
-    SpcRules,
-    SummaryRow,
-)
-from barnet_rag.periods import Period
-from barnet_rag.reporting_spc import (
+from barnet_rag.outputs.reporting_spc import (
     SPC_HEADER,
     TREND_HEADER,
     KeyNote,
@@ -36,8 +29,15 @@ from barnet_rag.reporting_spc import (
     key_notes,
     trend_cells,
 )
-from barnet_rag.risks import DEFAULT_THRESHOLD, RiskRegister
-from barnet_rag.spc import Variation
+from barnet_rag.periods import Period
+from barnet_rag.project.models import (
+    Plan,
+    RatedIndicator,
+    RatedPeriod,
+    SpcRules,
+    SummaryRow,
+)
+from barnet_rag.project.risks import DEFAULT_THRESHOLD, RiskRegister
 from barnet_rag.terms import DOT_ARROWS, Dot, Rag
 
 _SEASONS = ("Spring", "Summer", "Autumn", "Winter")

@@ -7,8 +7,8 @@ templates escape them for Markdown or HTML; nothing here knows either format.
 
 from __future__ import annotations
 
-from barnet_rag.display import format_target, format_value
-from barnet_rag.models import RatedIndicator, SummaryRow
+from barnet_rag.outputs.display import format_target, format_value
+from barnet_rag.project.models import RatedIndicator, SummaryRow
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 

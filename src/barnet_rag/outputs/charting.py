@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from barnet_rag.display import POLARITY_WORDS, format_value
+from barnet_rag.engine.rating import choose_target, format_number
+from barnet_rag.engine.spc import describe, spc_for_indicator
 from barnet_rag.errors import UserError
+from barnet_rag.outputs.display import POLARITY_WORDS, format_value
 from barnet_rag.periods import Period
-from barnet_rag.rating import choose_target, format_number
-from barnet_rag.spc import describe, spc_for_indicator
 
 if TYPE_CHECKING:
-    from barnet_rag.loading import Project
-    from barnet_rag.models import SpcResult
+    from barnet_rag.project.loading import Project
+    from barnet_rag.project.models import SpcResult
 
 WIDTH = 760
 HEIGHT = 420

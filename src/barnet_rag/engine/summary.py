@@ -1,7 +1,7 @@
 """The committee's summary table ("Table 1", DESIGN section 7).
 
 :func:`tally` is the rule, over plain values; :func:`summarise` gives its row as the
-:class:`~barnet_rag.models.SummaryRow` model of rated output.
+:class:`~barnet_rag.project.models.SummaryRow` model of rated output.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:  # the models import pydantic; the tally needs none of it
-    from barnet_rag.models import RatedIndicator, SummaryRow
+    from barnet_rag.project.models import RatedIndicator, SummaryRow
 
 _RATED = ("G", "GA", "RA", "R")
 _WITH_DOT = ("improving", "same", "worsening")
@@ -33,7 +33,7 @@ class Share:
 
 
 class Tally(NamedTuple):
-    """One Table 1 row as plain values, field for field :class:`~barnet_rag.models.SummaryRow`."""
+    """One Table 1 row as plain values, field for field :class:`SummaryRow`."""
 
     plan: str
     committee: str
@@ -50,7 +50,7 @@ class Tally(NamedTuple):
     worsened: Share
 
     def fields(self) -> dict[str, Any]:
-        """The row as :class:`~barnet_rag.models.SummaryRow`'s fields (shares as dicts)."""
+        """The row as :class:`~barnet_rag.project.models.SummaryRow`'s fields (shares as dicts)."""
         return {
             name: {"count": value.count, "percent": value.percent}
             if isinstance(value, Share)
@@ -103,7 +103,7 @@ def tally(plan: str, committee: str, indicators: Sequence[Rated]) -> Tally:
 
 def summarise(plan: str, committee: str, indicators: Sequence[RatedIndicator]) -> SummaryRow:
     """The :func:`tally` of rated indicators as a summary row model."""
-    from barnet_rag.models import SummaryRow
+    from barnet_rag.project.models import SummaryRow
 
     return SummaryRow.model_validate(tally(plan, committee, indicators).fields())
 

@@ -1,9 +1,9 @@
-"""The results files of a large project as plain columns, for :mod:`barnet_rag.fastpath`.
+"""The results files of a large project as plain columns, for :mod:`barnet_rag.outputs.fastpath`.
 
-A clean file becomes a :class:`Quarter` of lists; anything :func:`~barnet_rag.resultsfile.
+A clean file becomes a :class:`Quarter` of lists; anything :func:`~barnet_rag.project.resultsfile.
 parse_results` would report raises :class:`Declined`, and the scalar engine runs instead.
 Each clean file is parsed once per content: :class:`Quarters` keeps its columns in
-:mod:`barnet_rag.resultscache`.
+:mod:`barnet_rag.project.resultscache`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,20 @@ from itertools import compress
 from operator import itemgetter
 from typing import Any
 
-from barnet_rag import resultscache
+from barnet_rag.engine.spc import scaled_all
 from barnet_rag.errors import BarnetRagError
 from barnet_rag.periods import Period
-from barnet_rag.plancache import PlanTable
-from barnet_rag.projectfiles import ResultFiles, read_bytes
-from barnet_rag.resultsfile import _RAGS, COLUMNS, MAX_MAGNITUDE, REQUIRED, CellError, parse_value
-from barnet_rag.spc import scaled_all
+from barnet_rag.project import resultscache
+from barnet_rag.project.plancache import PlanTable
+from barnet_rag.project.projectfiles import ResultFiles, read_bytes
+from barnet_rag.project.resultsfile import (
+    _RAGS,
+    COLUMNS,
+    MAX_MAGNITUDE,
+    REQUIRED,
+    CellError,
+    parse_value,
+)
 from barnet_rag.terms import Rag
 
 _PLAIN_CHARS = frozenset("0123456789.+-")
@@ -84,7 +91,7 @@ class Quarter:
         )
 
     def aligned(self, refs: list[str]) -> list[int | None]:
-        """Each of ``refs``' value in millionths (:func:`~barnet_rag.spc.scaled`), None where
+        """Each of ``refs``' value in millionths (:func:`~barnet_rag.engine.spc.scaled`), None where
         not reported; ``refs`` is always the project's table of refs."""
         if self._aligned is None:
             values = scaled_all(self.values)
@@ -95,7 +102,7 @@ class Quarter:
         return self._aligned
 
     def stored(self, refs: list[str]) -> dict[str, Any]:
-        """The quarter as plain lists for :mod:`~barnet_rag.resultscache`; ``refs`` is the
+        """The quarter as plain lists for :mod:`~barnet_rag.project.resultscache`; ``refs`` is the
         project's table of refs, stored as None when the file lists exactly those."""
         return {
             "refs": None if self.refs is refs else self.refs,
@@ -164,7 +171,7 @@ class Declined(Exception):
 
 
 def _values(texts: list[str]) -> tuple[list[float | None], list[int]]:
-    """Parse the value column as :func:`~barnet_rag.resultsfile.parse_value` does: the
+    """Parse the value column as :func:`~barnet_rag.project.resultsfile.parse_value` does: the
     values, and the decimals each was written with.
 
     Over the characters ``0-9 . + -`` :func:`float` accepts exactly the plain numbers that
@@ -198,7 +205,7 @@ def parse_quarter(
     data: bytes, units: dict[str, str], table: tuple[list[str], dict[str, int]] = ([], {})
 ) -> Quarter:
     """A clean results file as a :class:`Quarter`; :class:`Declined` on anything
-    :func:`~barnet_rag.resultsfile.parse_results` would report. ``units`` maps each known
+    :func:`~barnet_rag.project.resultsfile.parse_results` would report. ``units`` maps each known
     ref to its unit; a file listing exactly the refs of ``table`` (the project's refs and
     their row numbers) shares them."""
     try:
@@ -247,7 +254,7 @@ def parse_quarter(
 
 class Quarters:
     """The results files of a project, each read once and only when first asked for, and
-    parsed once per content (:mod:`~barnet_rag.resultscache`) when the plans came from
+    parsed once per content (:mod:`~barnet_rag.project.resultscache`) when the plans came from
     the plan cache's key."""
 
     def __init__(self, store: ResultFiles, table: PlanTable) -> None:

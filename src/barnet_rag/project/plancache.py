@@ -3,7 +3,7 @@
 Parsing and validating YAML costs about 0.2 s per 250-indicator plan, so a national
 project (400 plans) takes more than a minute, and importing the models that validate it
 takes longer than the rest of rating a small project. The first run validates the plans
-and schemes the usual way (:mod:`~barnet_rag.loading`) and, when they are free of
+and schemes the usual way (:mod:`~barnet_rag.project.loading`) and, when they are free of
 problems, saves the facts the columnar rating needs (each indicator, each plan's
 committee, the rating schemes) as plain values with :mod:`marshal` (which builds no
 objects but numbers, strings and containers, so a cache file cannot run code). The file is
@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from barnet_rag import __version__
+from barnet_rag.engine.spc import SpcSettings
 from barnet_rag.errors import InputError
 from barnet_rag.periods import Period, parse_financial_year
-from barnet_rag.projectfiles import read_bytes
-from barnet_rag.spc import SpcSettings
+from barnet_rag.project.projectfiles import read_bytes
 from barnet_rag.terms import Dot, MissedRag
 
 if TYPE_CHECKING:
-    from barnet_rag.models import Plan, Scheme
+    from barnet_rag.project.models import Plan, Scheme
 
 #: Bump when :class:`PlanTable`'s file layout changes.
 CACHE_FORMAT = 3
@@ -59,8 +59,8 @@ _REPEATED = ("plan", "type", "polarity", "unit", "survey", "frequency", "scheme"
 
 
 class PlainBand(NamedTuple):
-    """A :class:`~barnet_rag.models.Band` as plain values (a :class:`~barnet_rag.rating.
-    BandRule`)."""
+    """A :class:`~barnet_rag.project.models.Band` as plain values (a
+    :class:`~barnet_rag.engine.rating.BandRule`)."""
 
     rag: MissedRag
     up_to: float | None
@@ -68,8 +68,8 @@ class PlainBand(NamedTuple):
 
 
 class PlainScheme(NamedTuple):
-    """A validated :class:`~barnet_rag.models.Scheme` as plain values (a
-    :class:`~barnet_rag.rating.SchemeRule`)."""
+    """A validated :class:`~barnet_rag.project.models.Scheme` as plain values (a
+    :class:`~barnet_rag.engine.rating.SchemeRule`)."""
 
     name: str
     survey_tolerance: bool
@@ -108,7 +108,7 @@ class PlainScheme(NamedTuple):
 
 class PlanTable:
     """Every indicator as columns, plus each quarter's targets as chosen by
-    :func:`~barnet_rag.rating.choose_target`, decoded only for the quarters asked for;
+    :func:`~barnet_rag.engine.rating.choose_target`, decoded only for the quarters asked for;
     every plan's (slug, committee) in order, and the rating schemes by name.
     ``key`` is the plans' :func:`content_key` (blank for a table not from plan files)."""
 
@@ -163,12 +163,12 @@ class PlanTable:
 
 
 def plan_files(root: Path) -> list[Path]:
-    """The plan files, in the order :func:`~barnet_rag.loading.load_plans` reads them."""
+    """The plan files, in the order :func:`~barnet_rag.project.loading.load_plans` reads them."""
     return sorted((root / "plans").glob("*.yaml"))
 
 
 def scheme_files(root: Path) -> list[Path]:
-    """The project's own scheme files, in the order :func:`~barnet_rag.loading.load_schemes`
+    """The project's own scheme files, in the order :func:`~barnet_rag.project.loading.load_schemes`
     reads them."""
     return sorted((root / "schemes").glob("*.yaml"))
 
@@ -193,7 +193,7 @@ def content_key(files: Sequence[Path]) -> str:
 
 def table_of(plans: Sequence[Plan], schemes: dict[str, Scheme]) -> PlanTable:
     """The table of validated plans, in plan and indicator order, and their schemes."""
-    from barnet_rag.rating import choose_target
+    from barnet_rag.engine.rating import choose_target
 
     columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
     indicators = [(plan, i) for plan in plans for i in plan.indicators]
@@ -233,7 +233,7 @@ def _read(path: Path) -> PlanTable | None:
 
 def _write(path: Path, table: PlanTable) -> None:
     from barnet_rag.errors import UserError
-    from barnet_rag.outputs import write_atomic
+    from barnet_rag.project.writing import write_atomic
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -262,7 +262,7 @@ def load_table(root: Path) -> PlanTable | None:
         if table is not None:
             table.key = key
             return table
-    from barnet_rag.loading import load_plans, load_schemes, scheme_problems
+    from barnet_rag.project.loading import load_plans, load_schemes, scheme_problems
 
     try:
         plans, problems = load_plans(root)

@@ -1,6 +1,6 @@
 """The report's Trend and Variation / assurance columns, and the notes on how to read them.
 
-Pure, like :mod:`barnet_rag.reporting`: each indicator's ``recent`` results become a
+Pure, like :mod:`barnet_rag.outputs.reporting`: each indicator's ``recent`` results become a
 unicode sparkline (Markdown), an inline SVG sparkline with a spoken title (HTML), and its
 SPC reading becomes words such as 'Common cause; hit and miss' (docs/spc.md).
 """
@@ -11,11 +11,11 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from barnet_rag import narrative
-from barnet_rag.display import format_target, format_value
-from barnet_rag.models import RatedIndicator, SpcRules
+from barnet_rag.outputs import narrative
+from barnet_rag.outputs.display import format_target, format_value
+from barnet_rag.outputs.sparklines import QUARTERS, svg_sparkline, unicode_sparkline
 from barnet_rag.periods import Period
-from barnet_rag.sparklines import QUARTERS, svg_sparkline, unicode_sparkline
+from barnet_rag.project.models import RatedIndicator, SpcRules
 
 TREND_HEADER = f"Trend (last {QUARTERS} quarters)"
 SPC_HEADER = "Variation / assurance"

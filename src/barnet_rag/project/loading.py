@@ -17,11 +17,11 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from barnet_rag.errors import InputError, Problem, UserError
-from barnet_rag.models import Indicator, Plan, QuarterResults, Scheme
 from barnet_rag.periods import Period
-from barnet_rag.projectfiles import ResultFiles, read_bytes, relative, results_path
-from barnet_rag.resultsfile import parse_results
-from barnet_rag.schemes import available_schemes
+from barnet_rag.project.models import Indicator, Plan, QuarterResults, Scheme
+from barnet_rag.project.projectfiles import ResultFiles, read_bytes, relative, results_path
+from barnet_rag.project.resultsfile import parse_results
+from barnet_rag.project.schemes import available_schemes
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -48,7 +48,7 @@ def read_text(path: Path, shown: str) -> str:
 
 def load_model(path: Path, root: Path, model: type[M]) -> tuple[M | None, list[Problem]]:
     """Read one YAML file into ``model``; problems carry ``file:line: yaml.path``."""
-    from barnet_rag.yamlfile import read_yaml, validation_problems  # YAML only when parsed
+    from barnet_rag.project.yamlfile import read_yaml, validation_problems  # YAML only when parsed
 
     shown = relative(path, root)
     try:
@@ -138,7 +138,7 @@ def locate(problems: list[Problem], root: Path) -> list[Problem]:
     located = []
     for problem in problems:
         if problem.line is None and problem.file and problem.path:
-            from barnet_rag.yamlfile import read_yaml  # YAML only when there is one to read
+            from barnet_rag.project.yamlfile import read_yaml  # YAML only when there is one to read
 
             text = read_text(root / problem.file, problem.file)
             document, _ = read_yaml(problem.file, text)

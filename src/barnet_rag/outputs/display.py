@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from barnet_rag.terms import DOT_ARROWS, RAG_WORDS, Dot, Rag
 
 if TYPE_CHECKING:
-    from barnet_rag.models import RatedIndicator
+    from barnet_rag.project.models import RatedIndicator
 
 POLARITY_WORDS = {"bigger": "Bigger is Better", "smaller": "Smaller is Better"}
 
 
 class TableRow(NamedTuple):
     """What the terminal table shows of one rated indicator, as plain values: from a
-    :class:`~barnet_rag.models.RatedIndicator`, or from the columnar path without models."""
+    :class:`~barnet_rag.project.models.RatedIndicator`, or from the columnar path without models."""
 
     plan: str
     ref: str

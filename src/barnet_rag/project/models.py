@@ -11,9 +11,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from barnet_rag.engine.rating import band_matches, sample_interval
+from barnet_rag.engine.spc import DEFAULT_RULES, Assurance, PointType, RuleName, Side, Variation
 from barnet_rag.periods import Period, parse_financial_year
-from barnet_rag.rating import band_matches, sample_interval
-from barnet_rag.spc import DEFAULT_RULES, Assurance, PointType, RuleName, Side, Variation
 from barnet_rag.terms import (
     EXCEPTION_RAGS,
     Dot,

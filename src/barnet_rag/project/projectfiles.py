@@ -1,7 +1,7 @@
 """Where a project's files are, and reading them with clear errors: no models, no YAML.
 
-:mod:`barnet_rag.loading` validates what these find; the columnar path
-(:mod:`barnet_rag.fastpath`) reads the same files without the models.
+:mod:`barnet_rag.project.loading` validates what these find; the columnar path
+(:mod:`barnet_rag.outputs.fastpath`) reads the same files without the models.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 from barnet_rag.errors import InputError, Problem
-from barnet_rag.outputs import BACKUP_SUFFIX
 from barnet_rag.periods import Period, parse_financial_year
+from barnet_rag.project.writing import BACKUP_SUFFIX
 
 _QUARTER_FILE = re.compile(r"^Q([1-4])\.csv$")
 

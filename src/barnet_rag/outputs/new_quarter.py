@@ -12,14 +12,14 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from barnet_rag.engine.rating import is_active
 from barnet_rag.errors import InputError
-from barnet_rag.loading import Project, load_project
-from barnet_rag.models import Indicator
-from barnet_rag.outputs import write_new_file
 from barnet_rag.periods import Period
-from barnet_rag.projectfiles import relative, results_path
-from barnet_rag.rating import is_active
-from barnet_rag.resultsfile import COLUMNS
+from barnet_rag.project.loading import Project, load_project
+from barnet_rag.project.models import Indicator
+from barnet_rag.project.projectfiles import relative, results_path
+from barnet_rag.project.resultsfile import COLUMNS
+from barnet_rag.project.writing import write_new_file
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from barnet_rag.errors import InputError, Problem, UserError
-from barnet_rag.models import Indicator
 from barnet_rag.periods import Period
-from barnet_rag.resultsfile import COLUMNS, parse_results
+from barnet_rag.project.models import Indicator
+from barnet_rag.project.resultsfile import COLUMNS, parse_results
 from barnet_rag.terms import RAG_WORDS
 
 #: Result columns always written, so files keep the shape officers expect.

@@ -1,7 +1,7 @@
 """``explain``: how one rating came about, step by step, in plain English.
 
 Everything here is read from the engine's own record of its decisions (the
-:class:`~barnet_rag.models.RatingTrace` on a rated indicator); no rule is decided twice.
+:class:`~barnet_rag.project.models.RatingTrace` on a rated indicator); no rule is decided twice.
 This is the audit trail an officer shows when a councillor asks "why amber?".
 """
 
@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from barnet_rag.display import POLARITY_WORDS, dot_words, format_value, rag_words
+from barnet_rag.engine.rating import format_number, is_active, rate_indicator
+from barnet_rag.engine.spc import describe
 from barnet_rag.errors import UserError
-from barnet_rag.loading import Project, load_project
-from barnet_rag.models import (
+from barnet_rag.outputs.display import POLARITY_WORDS, dot_words, format_value, rag_words
+from barnet_rag.periods import Period, financial_year_label
+from barnet_rag.project.loading import Project, load_project
+from barnet_rag.project.models import (
     Band,
     DotTrace,
     Plan,
@@ -24,9 +27,6 @@ from barnet_rag.models import (
     Scheme,
     SpcResult,
 )
-from barnet_rag.periods import Period, financial_year_label
-from barnet_rag.rating import format_number, is_active, rate_indicator
-from barnet_rag.spc import describe
 from barnet_rag.terms import Dot
 
 #: How the long-term DOT reads in a one-line reason.

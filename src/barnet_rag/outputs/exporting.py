@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from barnet_rag.errors import UserError
+from barnet_rag.outputs.tabular import indicator_fields, neutralise, write_csv
 from barnet_rag.periods import Period
-from barnet_rag.tabular import indicator_fields, neutralise, write_csv
 from barnet_rag.terms import RAG_WORDS
 
 EXPORT_FORMATS = ("csv", "json", "xlsx")
@@ -76,7 +76,7 @@ def export_rows(
     periods: Sequence[Period], rated: Sequence[Sequence[dict[str, Any]]]
 ) -> list[dict[str, Any]]:
     """One row per indicator and period, oldest period first; ``rated`` holds each
-    period's indicator rows (:func:`barnet_rag.tabular.indicator_rows`)."""
+    period's indicator rows (:func:`barnet_rag.outputs.tabular.indicator_rows`)."""
     rows: list[dict[str, Any]] = []
     for period, period_rows in zip(periods, rated, strict=True):
         rows.extend(with_period(period, period_rows))

@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the models import pydantic; the columnar path writes without them
-    from barnet_rag.models import RatedIndicator
+    from barnet_rag.project.models import RatedIndicator
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Text that is just a number, such as an annual target of ``-5``: a number, not a formula.
@@ -31,7 +31,7 @@ def neutralise(cell: Any) -> Any:
 
 def indicator_fields() -> list[str]:
     """The CSV columns: the JSON field names of a rated indicator, in order."""
-    from barnet_rag.models import RatedIndicator
+    from barnet_rag.project.models import RatedIndicator
 
     return [name for name, field in RatedIndicator.model_fields.items() if not field.exclude]
 
@@ -71,7 +71,7 @@ def write_csv(
     The output is byte for byte what :class:`csv.writer` writes for the neutralised cells
     (a hypothesis test proves it), but encoded a column of :data:`CHUNK_ROWS` rows at a
     time: half the time for the 100,000 rows of a national project. The cyclic garbage
-    collector is paused meanwhile, as in :func:`~barnet_rag.fastpath.fast_rows`: the
+    collector is paused meanwhile, as in :func:`~barnet_rag.outputs.fastpath.fast_rows`: the
     tuples of cells are acyclic, and collections triggered by them find nothing.
     """
     writer = csv.writer(stream, lineterminator="\n")

@@ -1,6 +1,6 @@
-"""The SPC reading of many series at once with numpy, for :mod:`barnet_rag.fastpath`.
+"""The SPC reading of many series at once with numpy, for :mod:`barnet_rag.outputs.fastpath`.
 
-:func:`~barnet_rag.spc.read_scaled` is the specification; this computes, for a whole part
+:func:`~barnet_rag.engine.spc.read_scaled` is the specification; this computes, for a whole part
 of a national project, just what a row of ``rate --format csv`` shows of it: the latest
 point's variation, the assurance, the centre and the displayed limits. The arithmetic is
 read_scaled's own, on whole numbers in int64 arrays, for series whose size keeps every
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from barnet_rag.spc import _P, _Q, _SCALE, Rules, read_scaled
+from barnet_rag.engine.spc import _P, _Q, _SCALE, Rules, read_scaled
 
 if TYPE_CHECKING:
     import numpy as np

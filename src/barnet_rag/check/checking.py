@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from barnet_rag.engine.rating import choose_target, format_number, is_active, rate_period
 from barnet_rag.errors import InputError, Problem
-from barnet_rag.explaining import reason
-from barnet_rag.loading import (
+from barnet_rag.outputs.explaining import reason
+from barnet_rag.periods import Period, financial_year_label
+from barnet_rag.project.loading import (
     ResultsStore,
     load_plans,
     load_schemes,
@@ -26,12 +28,10 @@ from barnet_rag.loading import (
     read_text,
     scheme_problems,
 )
-from barnet_rag.models import Plan, QuarterResults, Scheme
-from barnet_rag.outputs import BACKUP_SUFFIX
-from barnet_rag.periods import Period, financial_year_label
-from barnet_rag.projectfiles import read_bytes, relative
-from barnet_rag.rating import choose_target, format_number, is_active, rate_period
-from barnet_rag.yamlfile import read_yaml
+from barnet_rag.project.models import Plan, QuarterResults, Scheme
+from barnet_rag.project.projectfiles import read_bytes, relative
+from barnet_rag.project.writing import BACKUP_SUFFIX
+from barnet_rag.project.yamlfile import read_yaml
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
 
 def _risk_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
     """Problems in the risk registers the plans name (each register read once)."""
-    from barnet_rag.risks import load_register
+    from barnet_rag.project.risks import load_register
 
     problems: list[Problem] = []
     seen: set[str] = set()

@@ -15,8 +15,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from barnet_rag.errors import InputError, Problem
-from barnet_rag.loading import load_model, locate
-from barnet_rag.models import Plan
+from barnet_rag.project.loading import load_model, locate
+from barnet_rag.project.models import Plan
 
 #: Risks scoring this or more are "high level risks" in the council's framework.
 DEFAULT_THRESHOLD = 15

@@ -1,0 +1,1 @@
+"""`barnet-rag check`: every problem in a project's files, as data."""

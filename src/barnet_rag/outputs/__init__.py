@@ -1,0 +1,1 @@
+"""Renderers of rated periods: tables, reports, exports, charts, explanations."""
