@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 import barnet_rag.api
-import barnet_rag.outputs.fastpath
 from barnet_rag import __version__
 from barnet_rag.cli import ISSUES_URL, main
 from barnet_rag.errors import UserError
@@ -58,9 +57,8 @@ def _raise(error: BaseException) -> Callable[..., Any]:
 
 
 def fail_rating(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
-    """Make rating raise ``error`` whichever engine runs: the scalar one or the columnar."""
+    """Make rating raise ``error``: every command rates through the api."""
     monkeypatch.setattr(barnet_rag.api, "rate_project", _raise(error))
-    monkeypatch.setattr(barnet_rag.outputs.fastpath, "fast_table", _raise(error))
 
 
 def test_an_unexpected_exception_is_a_short_bug_report_without_traceback(

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from barnet_rag.errors import UsageError
-from barnet_rag.outputs.parallel import WORKERS_ENV, map_parts, worker_count
+from barnet_rag.project.parallel import WORKERS_ENV, map_parts, worker_count
 
 
 def test_results_come_back_in_part_order_from_other_processes() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from barnet_rag.outputs import narrative
-from barnet_rag.project.models import RatedIndicator, SummaryRow
+from barnet_rag.project.models import Count, RatedIndicator, SummaryRow
 
 
 def rated(**changes: Any) -> RatedIndicator:
@@ -167,22 +167,20 @@ def test_the_count_of_exceptions_in_words(missed: int, rated_count: int, intro: 
 
 
 def test_what_table_1_shows_in_words() -> None:
-    row = SummaryRow.model_validate(
-        {
-            "plan": "community-leadership",
-            "committee": "Community Leadership",
-            "indicators": 9,
-            "reported": 9,
-            "rated": 4,
-            "monitor": 5,
-            "with_dot": 6,
-            "green": {"count": 1, "percent": 25},
-            "green_amber": {"count": 2, "percent": 50},
-            "red_amber": {"count": 0, "percent": 0},
-            "red": {"count": 1, "percent": 25},
-            "improved_same": {"count": 4, "percent": 67},
-            "worsened": {"count": 2, "percent": 33},
-        }
+    row = SummaryRow(
+        plan="community-leadership",
+        committee="Community Leadership",
+        indicators=9,
+        reported=9,
+        rated=4,
+        monitor=5,
+        with_dot=6,
+        green=Count(1, 25),
+        green_amber=Count(2, 50),
+        red_amber=Count(0, 0),
+        red=Count(1, 25),
+        improved_same=Count(4, 67),
+        worsened=Count(2, 33),
     )
     assert narrative.summary_sentence(row) == (
         "This shows that 25% of rated indicators (1 of 4) have met target this quarter; and "

@@ -18,6 +18,13 @@ Polarity = Literal["bigger", "smaller"]
 Unit = Literal["percent", "number"]
 IndicatorType = Literal["CPI", "SPI"]
 Frequency = Literal["quarterly", "biannual", "annual"]
+Variation = Literal[
+    "common cause", "special cause improving", "special cause concerning", "insufficient data"
+]
+Assurance = Literal["consistently meets", "consistently fails", "hit and miss"]
+PointType = Literal["common cause", "special cause improving", "special cause concerning"]
+RuleName = Literal["outside limits", "shift", "trend", "two of three"]
+Side = Literal["high", "low"]
 TargetSource = Literal["quarter", "annual", "text annual", "monitor", "no targets"]
 
 #: Ratings from best to worst; ``--fail-on`` and ordering use it.

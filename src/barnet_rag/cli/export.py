@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -56,24 +55,18 @@ def export(
             "--format xlsx writes a binary workbook: give a file with -o, e.g. -o ratings.xlsx"
         )
     from barnet_rag.api import rate_project
-    from barnet_rag.cli.progress import busy
     from barnet_rag.outputs.exporting import WRITERS, export_periods, export_rows
-    from barnet_rag.outputs.fastpath import is_large, rated_rows
     from barnet_rag.outputs.tabular import indicator_rows
-    from barnet_rag.project.loading import Project, ResultsStore, load_project
+    from barnet_rag.project.loading import ResultsStore, load_project
     from barnet_rag.project.writing import write_with
 
-    loaded: list[Project] = []
-
-    def scalar(period: Period) -> list[dict[str, Any]]:
-        if not loaded:
-            loaded.append(load_project(root))
-        return indicator_rows(rate_project(root, period, plans, project=loaded[0]).indicators)
-
+    project = load_project(root)
     available = ResultsStore(root, {}).files if all_periods else ()
     periods = export_periods(available, period, all_periods)
-    with busy(f"Rating {len(periods)} period(s)...", slow=is_large(root)):
-        rows = export_rows(periods, rated_rows(root, periods, plans, scalar))
+    rows = export_rows(
+        periods,
+        [indicator_rows(rate_project(root, p, plans, project=project).indicators) for p in periods],
+    )
     writer = WRITERS[output_format]
     if output == STDOUT:
         try:

@@ -17,7 +17,6 @@ from barnet_rag.periods import Period
 if TYPE_CHECKING:  # the models import pydantic: load them only when a command needs them
     from barnet_rag.engine.summary import Tally
     from barnet_rag.outputs.display import TableRow
-    from barnet_rag.project.models import SummaryRow
 
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
@@ -93,63 +92,34 @@ def check_fail_on(ratings: list[tuple[str, str]], fail_on: str | None) -> None:
 def rate_table(
     period: Period, root: Path, plans: tuple[str, ...], exceptions: bool, fail_on: str | None
 ) -> None:
-    """The terminal tables, from the columnar path whenever the plan cache and the results
-    are clean (no model is imported), else from the scalar engine (which reports any
-    problem); the summary counts every indicator, also with ``--exceptions``."""
-    from barnet_rag.cli.progress import busy
+    """The terminal tables; the summary counts every indicator, also with ``--exceptions``."""
+    from barnet_rag.api import rate_project
     from barnet_rag.outputs.display import TableRow
-    from barnet_rag.outputs.fastpath import fast_table, is_large
     from barnet_rag.terms import EXCEPTION_RAGS
 
-    with busy(f"Rating {period}...", slow=is_large(root)):
-        fast = fast_table(root, period, plans)
-    summary: Sequence[Tally | SummaryRow]
-    if fast is None:
-        from barnet_rag.api import rate_project
-
-        rated = rate_project(root, period, plans)
-        rows, summary = [TableRow.of(i) for i in rated.indicators], rated.summary
-    else:
-        rows, summary = fast
+    rated = rate_project(root, period, plans)
+    rows = [TableRow.of(i) for i in rated.indicators]
     if exceptions:
         rows = [r for r in rows if r.rag in EXCEPTION_RAGS]
-    print_tables(str(period), rows, summary)
+    print_tables(str(period), rows, rated.summary)
     check_fail_on([(r.ref, r.rag) for r in rows], fail_on)
 
 
 def rate_csv(
     period: Period, root: Path, plans: tuple[str, ...], exceptions: bool, fail_on: str | None
 ) -> None:
-    """CSV rows, from the columnar path for large clean projects (the same rows)."""
-    from barnet_rag.cli.progress import busy
-    from barnet_rag.outputs.fastpath import FIELDS, fast_csv, is_large
-    from barnet_rag.outputs.tabular import write_csv
-    from barnet_rag.terms import EXCEPTION_RAGS
-
-    def keep(rag: str) -> bool:
-        return not exceptions or rag in EXCEPTION_RAGS
-
-    with busy(f"Rating {period}...", slow=is_large(root)):
-        fast = fast_csv(root, period, plans, keep)
-    if fast is not None:
-        parts, ratings = fast
-        write_csv([], FIELDS, sys.stdout)  # the public fields (a test keeps them equal)
-        sys.stdout.writelines(parts)
-        check_fail_on(ratings, fail_on)
-        return
+    """One CSV row per indicator, with the public field names as columns."""
     from barnet_rag.api import rate_project
-    from barnet_rag.outputs.tabular import indicator_fields, indicator_rows
+    from barnet_rag.outputs.tabular import indicator_fields, indicator_rows, write_csv
 
-    rows = [
-        r for r in indicator_rows(rate_project(root, period, plans).indicators) if keep(r["rag"])
-    ]
-    write_csv(rows, indicator_fields(), sys.stdout)
-    check_fail_on([(r["ref"], r["rag"]) for r in rows], fail_on)
+    indicators = rate_project(root, period, plans).indicators
+    if exceptions:
+        indicators = [i for i in indicators if i.is_exception]
+    write_csv(indicator_rows(indicators), indicator_fields(), sys.stdout)
+    check_fail_on([(i.ref, i.rag) for i in indicators], fail_on)
 
 
-def print_tables(
-    period: str, indicators: Sequence[TableRow], summary: Sequence[Tally | SummaryRow]
-) -> None:
+def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[Tally]) -> None:
     """A rich table per plan with indicators to show, then the summary table."""
     from rich.console import Console
 
@@ -210,7 +180,7 @@ def _plan_table(title: str, indicators: list[TableRow]) -> object:
     return table
 
 
-def _summary_table(period: str, summary: Sequence[Tally | SummaryRow]) -> object:
+def _summary_table(period: str, summary: Sequence[Tally]) -> object:
     from rich.table import Table
 
     table = Table(title=f"Summary - {period}", title_justify="left")

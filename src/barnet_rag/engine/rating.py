@@ -11,25 +11,20 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
 
+from barnet_rag.engine.inputs import (
+    BandRule,
+    IndicatorRule,
+    PlanRule,
+    Result,
+    Results,
+    SchemeRule,
+)
+from barnet_rag.engine.rated import DotTrace, RatedIndicator, RatedPeriod, RatingTrace
 from barnet_rag.engine.spc import recent_values, spc_for_indicator
+from barnet_rag.engine.summary import summary_rows, tally
 from barnet_rag.periods import Period
-from barnet_rag.terms import Dot, MissedRag, Rag, TargetSource
-
-if TYPE_CHECKING:  # the models import pydantic; the rules below need none of it
-    from barnet_rag.project.models import (
-        DotTrace,
-        Indicator,
-        Plan,
-        QuarterResults,
-        RatedIndicator,
-        RatedPeriod,
-        Result,
-        Scheme,
-    )
-
-Results = Mapping[Period, "QuarterResults"]
+from barnet_rag.terms import Dot, Rag, TargetSource
 
 #: Quarters of history a rated indicator carries for its sparkline.
 SPARKLINE_QUARTERS = 8
@@ -40,27 +35,6 @@ _PRECISION = 9
 
 def _tidy(number: float) -> float:
     return round(number, _PRECISION)
-
-
-class BandRule(Protocol):
-    """What :func:`rag_for` reads of a scheme's band (a :class:`~barnet_rag.project.models.Band`
-    or the plan cache's plain copy of one)."""
-
-    @property
-    def rag(self) -> MissedRag: ...
-    @property
-    def up_to(self) -> float | None: ...
-    @property
-    def long_term(self) -> Sequence[Dot] | None: ...
-
-
-class SchemeRule(Protocol):
-    """What :func:`rag_for` reads of a rating scheme."""
-
-    @property
-    def survey_tolerance(self) -> bool: ...
-    @property
-    def bands(self) -> Sequence[BandRule]: ...
 
 
 def sample_interval(value: float, sample_size: int) -> float:
@@ -91,7 +65,7 @@ def format_number(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else f"{value:.0f}"
 
 
-def choose_target(indicator: Indicator, period: Period) -> TargetChoice:
+def choose_target(indicator: IndicatorRule, period: Period) -> TargetChoice:
     """The quarter's target if set, else a numeric annual target, else Monitor (section 2)."""
     year = indicator.targets_for(period.year)
     if year is None:
@@ -99,8 +73,8 @@ def choose_target(indicator: Indicator, period: Period) -> TargetChoice:
     annual = year.annual
     annual_text = format_number(annual) if isinstance(annual, float) else annual
     quarter = year.for_quarter(period.quarter)
-    if isinstance(quarter, float):
-        return TargetChoice(quarter, "quarter", annual_text)
+    if isinstance(quarter, float | int):
+        return TargetChoice(float(quarter), "quarter", annual_text)
     if quarter == "monitor":
         return TargetChoice(None, "monitor", annual_text)
     if isinstance(annual, float):
@@ -110,14 +84,18 @@ def choose_target(indicator: Indicator, period: Period) -> TargetChoice:
     return TargetChoice(None, "monitor", annual_text)
 
 
-def interval_for(indicator: Indicator, plan: Plan, value: float | None) -> tuple[float, str]:
+def interval_for(
+    indicator: IndicatorRule, plan: PlanRule, value: float | None
+) -> tuple[float, str]:
     """The survey confidence interval for a result (0 for non-survey indicators)."""
     if indicator.survey is None or value is None:
         return 0.0, "not a survey indicator" if indicator.survey is None else "no result"
     survey = plan.surveys[indicator.survey]
     if survey.confidence_interval is not None:
         return survey.confidence_interval, f"{indicator.survey} confidence interval"
-    return survey.interval_for(value), f"{indicator.survey} sample of {survey.sample_size}"
+    assert survey.sample_size is not None  # the plan's validation gives one or the other
+    size = survey.sample_size
+    return sample_interval(value, size), f"{indicator.survey} sample of {size}"
 
 
 def direction(
@@ -194,15 +172,13 @@ def _break_between(results: Results, ref: str, start: Period, end: Period) -> Pe
 def _compare(
     term: str,
     results: Results,
-    indicator: Indicator,
+    indicator: IndicatorRule,
     period: Period,
     reference_period: Period,
     value: float | None,
     tolerance: tuple[float, str],
     missing: Dot,
 ) -> tuple[Result | None, DotTrace]:
-    from barnet_rag.project.models import DotTrace
-
     reference = _result(results, reference_period, indicator.ref)
     broken_at = _break_between(results, indicator.ref, reference_period, period)
     ref_value = _value(reference)
@@ -238,11 +214,9 @@ def _last_reported(results: Results, ref: str, period: Period) -> tuple[Period, 
 
 
 def rate_indicator(
-    plan: Plan, indicator: Indicator, period: Period, results: Results, scheme: Scheme
+    plan: PlanRule, indicator: IndicatorRule, period: Period, results: Results, scheme: SchemeRule
 ) -> RatedIndicator:
     """Rate one indicator for one period: target, RAG, both DOTs and the trace behind them."""
-    from barnet_rag.project.models import RatedIndicator, RatingTrace
-
     current = _result(results, period, indicator.ref)
     value = _value(current)
     interval = interval_for(indicator, plan, value)
@@ -337,24 +311,21 @@ def rate_indicator(
     )
 
 
-def is_active(indicator: Indicator, period: Period) -> bool:
+def is_active(indicator: IndicatorRule, period: Period) -> bool:
     """An indicator counts from its ``since`` year on (always, without one)."""
     return indicator.since is None or indicator.since <= period.year
 
 
 def rate_period(
-    plans: Sequence[Plan],
+    plans: Sequence[PlanRule],
     period: Period,
     results: Results,
-    schemes: Mapping[str, Scheme],
+    schemes: Mapping[str, SchemeRule],
 ) -> RatedPeriod:
     """Rate every active indicator of ``plans`` for ``period``, with a Table 1 row per plan.
 
     A total row follows when more than one plan is rated.
     """
-    from barnet_rag.engine.summary import summarise, summary_rows
-    from barnet_rag.project.models import RatedPeriod
-
     groups: list[tuple[str, str, list[RatedIndicator]]] = []
     for plan in plans:
         scheme = schemes[plan.scheme]
@@ -367,7 +338,7 @@ def rate_period(
     return RatedPeriod(
         period=str(period),
         indicators=[i for _, _, rated in groups for i in rated],
-        summary=summary_rows(groups, summarise),
+        summary=summary_rows(groups, tally),
     )
 
 

@@ -5,38 +5,22 @@ NHSRplotthedots conventions (docs/spc.md). Values are taken to six decimal place
 arithmetic is exact, so a point that sits on the centre line is on it, and shifting or
 mirroring a series moves its limits exactly with it. The rules run on whole numbers
 (values in millionths, every comparison scaled to integers), which is exact and fast
-enough for 100,000 indicators; :func:`read_scaled` is the one copy of them, used by
-:func:`xmr` and by the columnar path (:mod:`barnet_rag.outputs.fastpath`) alike.
+enough for 100,000 indicators; :func:`read_scaled` is the one copy of them, behind :func:`xmr`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
 from operator import sub
-from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
+from barnet_rag.engine.inputs import IndicatorRule, PlanRule, Results, SpcRule
+from barnet_rag.engine.rated import SpcResult, SpecialCause
 from barnet_rag.periods import Period
-
-if TYPE_CHECKING:
-    from barnet_rag.project.models import (
-        Indicator,
-        Plan,
-        QuarterResults,
-        SpcResult,
-        SpcRules,
-        SpecialCause,
-    )
-
-Variation = Literal[
-    "common cause", "special cause improving", "special cause concerning", "insufficient data"
-]
-Assurance = Literal["consistently meets", "consistently fails", "hit and miss"]
-PointType = Literal["common cause", "special cause improving", "special cause concerning"]
-RuleName = Literal["outside limits", "shift", "trend", "two of three"]
-Side = Literal["high", "low"]
+from barnet_rag.terms import Assurance, PointType, RuleName, Side, Variation
 
 #: Scaling factor from the mean moving range to the 3-sigma process limits (XmR).
 LIMIT_FACTOR = Fraction(266, 100)
@@ -209,8 +193,6 @@ def special_causes(
     values: Sequence[Fraction], centre: Fraction, width: Fraction, rules: Rules
 ) -> list[SpecialCause]:
     """Every pattern the rules find; ``width`` is the distance from centre to either limit."""
-    from barnet_rag.project.models import SpecialCause
-
     deviations = [v - centre for v in values]
     return [
         SpecialCause(rule=rule, points=points, side=side)
@@ -333,7 +315,7 @@ def xmr(
     target: float | None = None,
     *,
     unit: str = "number",
-    rules: SpcRules | None = None,
+    rules: SpcRule | None = None,
     baseline_from: str | None = None,
 ) -> SpcResult:
     """Read a series of (label, value) points, oldest first, as an XmR chart.
@@ -342,10 +324,7 @@ def xmr(
     ``variation`` is the type of the latest point; ``assurance`` compares ``target`` with
     the unclipped limits.
     """
-    # The models import pydantic; the rating path that needs no model uses read_scaled.
-    from barnet_rag.project.models import SpcResult, SpcRules, SpecialCause
-
-    rules = rules or SpcRules.model_construct()
+    rules = rules or DEFAULT_RULES
     listed = [(label, float(value)) for label, value in points]
     reading = read_scaled(
         [scaled(v) for _, v in listed],
@@ -367,11 +346,8 @@ def xmr(
         point_types=reading.point_types,
         target=target,
         baseline_from=baseline_from,
-        rules=rules,
+        rules=SpcSettings(rules.shift, rules.trend, rules.two_of_three, rules.min_points),
     )
-
-
-Results = Mapping[Period, "QuarterResults"]
 
 
 def baseline_start(ref: str, period: Period, results: Results) -> Period | None:
@@ -426,13 +402,13 @@ def recent_values(
 
 
 def spc_for_indicator(
-    indicator: Indicator,
-    plan: Plan,
+    indicator: IndicatorRule,
+    plan: PlanRule,
     period: Period,
     results: Results,
     target: float | None,
     *,
-    rules: SpcRules | None = None,
+    rules: SpcRule | None = None,
 ) -> SpcResult:
     """The SPC reading of one indicator at ``period`` against the period's numeric target.
 

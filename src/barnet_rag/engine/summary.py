@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
-
-if TYPE_CHECKING:  # the models import pydantic; the tally needs none of it
-    from barnet_rag.project.models import RatedIndicator, SummaryRow
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 _RATED = ("G", "GA", "RA", "R")
 _WITH_DOT = ("improving", "same", "worsening")
@@ -48,6 +45,11 @@ class Tally(NamedTuple):
     red: Share
     improved_same: Share
     worsened: Share
+
+    def model_dump(self, mode: str = "json") -> dict[str, Any]:
+        """The row as JSON data (the public summary fields, shares as objects)."""
+        del mode
+        return self.fields()
 
     def fields(self) -> dict[str, Any]:
         """The row as :class:`~barnet_rag.project.models.SummaryRow`'s fields (shares as dicts)."""
@@ -99,13 +101,6 @@ def tally(plan: str, committee: str, indicators: Sequence[Rated]) -> Tally:
         improved_same=share(dots.count("improving") + dots.count("same"), with_dot),
         worsened=share(dots.count("worsening"), with_dot),
     )
-
-
-def summarise(plan: str, committee: str, indicators: Sequence[RatedIndicator]) -> SummaryRow:
-    """The :func:`tally` of rated indicators as a summary row model."""
-    from barnet_rag.project.models import SummaryRow
-
-    return SummaryRow.model_validate(tally(plan, committee, indicators).fields())
 
 
 def summary_rows(

@@ -31,9 +31,9 @@ def neutralise(cell: Any) -> Any:
 
 def indicator_fields() -> list[str]:
     """The CSV columns: the JSON field names of a rated indicator, in order."""
-    from barnet_rag.project.models import RatedIndicator
+    from barnet_rag.engine.rated import RatedIndicator
 
-    return [name for name, field in RatedIndicator.model_fields.items() if not field.exclude]
+    return RatedIndicator.public_fields()
 
 
 def indicator_rows(indicators: Iterable[RatedIndicator]) -> list[dict[str, Any]]:
@@ -71,8 +71,8 @@ def write_csv(
     The output is byte for byte what :class:`csv.writer` writes for the neutralised cells
     (a hypothesis test proves it), but encoded a column of :data:`CHUNK_ROWS` rows at a
     time: half the time for the 100,000 rows of a national project. The cyclic garbage
-    collector is paused meanwhile, as in :func:`~barnet_rag.outputs.fastpath.fast_rows`: the
-    tuples of cells are acyclic, and collections triggered by them find nothing.
+    collector is paused meanwhile: the tuples of cells are acyclic, and collections
+    triggered by them find nothing.
     """
     writer = csv.writer(stream, lineterminator="\n")
     if header:

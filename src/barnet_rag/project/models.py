@@ -1,7 +1,8 @@
-"""Typed models of plans, results, schemes and rated output (pydantic v2, frozen, strict keys).
+"""Typed models of plans and schemes (pydantic v2, frozen, strict keys).
 
-Input models mirror the files of DESIGN sections 2, 3 and 5; unknown keys are errors.
-Output models carry the public JSON field names of DESIGN section 10.
+They mirror the files of the formats (docs/rules.md); unknown keys are errors. The engine
+reads them through its protocols (:mod:`barnet_rag.engine.inputs`); results rows and the
+rated output are the engine's plain dataclasses, re-exported here for library users.
 """
 
 from __future__ import annotations
@@ -11,18 +12,26 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from barnet_rag.engine.inputs import QuarterResults, Result
+from barnet_rag.engine.rated import (
+    Count,
+    DotTrace,
+    RatedIndicator,
+    RatedPeriod,
+    RatingTrace,
+    SpcResult,
+    SpecialCause,
+    SummaryRow,
+)
 from barnet_rag.engine.rating import band_matches, sample_interval
-from barnet_rag.engine.spc import DEFAULT_RULES, Assurance, PointType, RuleName, Side, Variation
-from barnet_rag.periods import Period, parse_financial_year
+from barnet_rag.engine.spc import DEFAULT_RULES
+from barnet_rag.periods import parse_financial_year
 from barnet_rag.terms import (
-    EXCEPTION_RAGS,
     Dot,
     Frequency,
     IndicatorType,
     MissedRag,
     Polarity,
-    Rag,
-    TargetSource,
     Unit,
 )
 
@@ -40,42 +49,6 @@ class SpcRules(_Model):
     trend: int = Field(default=DEFAULT_RULES.trend, ge=3, le=50)
     two_of_three: bool = DEFAULT_RULES.two_of_three
     min_points: int = Field(default=DEFAULT_RULES.min_points, ge=2, le=200)
-
-
-class SpecialCause(_Model):
-    """One special-cause pattern: the rule, the points it flags (0-based) and its side."""
-
-    rule: RuleName
-    points: list[int]
-    side: Side
-
-
-class SpcResult(_Model):
-    """The XmR reading of one indicator's series: limits, patterns, variation and assurance.
-
-    ``lower``/``upper`` are the computed limits, used by the rules; ``display_lower`` and
-    ``display_upper`` are clipped to 0-100 for percent indicators. All four are None with
-    insufficient data.
-    """
-
-    variation: Variation
-    assurance: Assurance | None
-    centre: float | None
-    lower: float | None
-    upper: float | None
-    display_lower: float | None
-    display_upper: float | None
-    points: list[tuple[str, float]]
-    special: list[SpecialCause]
-    point_types: list[PointType]
-    target: float | None = None
-    baseline_from: str | None = None
-    rules: SpcRules = SpcRules.model_construct()
-
-    @property
-    def flagged(self) -> set[int]:
-        """Indices of every point that is part of a special-cause pattern."""
-        return {i for cause in self.special for i in cause.points}
 
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -226,145 +199,22 @@ class Scheme(_Model):
         return self
 
 
-class Result(_Model):
-    """One row of a results file: an indicator's result in one quarter."""
-
-    ref: str
-    value: float | None = None
-    label: str | None = None
-    comparable: bool = True
-    note: str | None = None
-    comment: str | None = None
-    published_rag: Rag | None = None
-    line: int = 0
-    decimals: int = 0
-
-
-class QuarterResults(_Model):
-    """Every result of one quarter, keyed by ref, and the file they came from."""
-
-    period: Period
-    source: str
-    results: dict[str, Result]
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True
-    )
-
-
-class DotTrace(_Model):
-    """How one Direction of Travel was decided."""
-
-    term: Literal["short", "long"]
-    reference_period: str
-    reference_value: float | None
-    reference_label: str | None
-    tolerance: float
-    tolerance_source: str
-    change: float | None
-    break_period: str | None
-    outcome: Dot
-
-
-class RatingTrace(_Model):
-    """The engine's record of each decision behind one rating, for ``explain``."""
-
-    target_source: TargetSource
-    target_year: str
-    interval: float
-    interval_source: str
-    counted_value: float | None
-    met: bool | None
-    shortfall: float | None
-    band_index: int | None
-    band: Band | None
-    dots: list[DotTrace]
-
-
-class RatedIndicator(_Model):
-    """One indicator rated for one period; JSON field names are a public interface."""
-
-    plan: str
-    ref: str
-    title: str
-    type: IndicatorType
-    polarity: Polarity
-    unit: Unit
-    value: float | None
-    label: str | None
-    target: float | None
-    annual_target: str | None
-    tolerance: float
-    rag: Rag
-    published_rag: Rag | None
-    previous_value: float | None
-    dot_short: Dot
-    last_year_value: float | None
-    last_year_label: str | None
-    dot_long: Dot
-    previous_label: str | None = None
-    counted_value: float | None = None
-    shortfall: float | None = None
-    survey: str | None = None
-    frequency: Frequency = "quarterly"
-    benchmark: str | None = None
-    note: str | None = None
-    comment: str | None = None
-    last_reported_value: float | None = None
-    last_reported_label: str | None = None
-    last_reported_period: str | None = None
-    comparable: bool = True
-    variation: Variation | None = None
-    assurance: Assurance | None = None
-    spc_centre: float | None = None
-    spc_lower: float | None = None
-    spc_upper: float | None = None
-    recent: list[float | None] = Field(default_factory=list, exclude=True)
-    spc: SpcResult | None = Field(default=None, exclude=True)
-    decimals: int = Field(default=0, exclude=True)
-    previous_decimals: int = Field(default=0, exclude=True)
-    last_year_decimals: int = Field(default=0, exclude=True)
-    trace: RatingTrace | None = Field(default=None, exclude=True)
-
-    @property
-    def missed_target(self) -> bool:
-        """Rated and not Green: the indicators an exception report lists."""
-        return self.rag in ("GA", "RA", "R")
-
-    @property
-    def is_exception(self) -> bool:
-        """Shown when reporting by exception: missed target, or Monitor for information."""
-        return self.rag in EXCEPTION_RAGS
-
-
-class Count(_Model):
-    """A count and its half-up whole percent."""
-
-    count: int
-    percent: int
-
-
-class SummaryRow(_Model):
-    """One row of the committee's Table 1."""
-
-    plan: str
-    committee: str
-    indicators: int
-    reported: int
-    rated: int
-    monitor: int
-    with_dot: int
-    green: Count
-    green_amber: Count
-    red_amber: Count
-    red: Count
-    improved_same: Count
-    worsened: Count
-
-
-class RatedPeriod(_Model):
-    """Everything rated for one period: the indicators in plan order and the summary."""
-
-    period: str
-    indicators: list[RatedIndicator]
-    summary: list[SummaryRow]
+__all__ = [
+    "Band",
+    "Count",
+    "DotTrace",
+    "Indicator",
+    "Plan",
+    "QuarterResults",
+    "RatedIndicator",
+    "RatedPeriod",
+    "RatingTrace",
+    "Result",
+    "Scheme",
+    "SpcResult",
+    "SpcRules",
+    "SpecialCause",
+    "SummaryRow",
+    "Survey",
+    "YearTargets",
+]

@@ -1,7 +1,6 @@
 """Where a project's files are, and reading them with clear errors: no models, no YAML.
 
-:mod:`barnet_rag.project.loading` validates what these find; the columnar path
-(:mod:`barnet_rag.outputs.fastpath`) reads the same files without the models.
+:mod:`barnet_rag.project.loading` validates what these find.
 """
 
 from __future__ import annotations
