@@ -1,9 +1,12 @@
 """Safe YAML reading that keeps line numbers, so every error can say where it is.
 
-The document is composed into a node tree first: duplicate keys (which PyYAML would
-silently resolve to the last one) and aliases (the "billion laughs" bomb) are rejected
-before anything is constructed, and pydantic error locations are walked back along the
-tree to a line. Only the safe loader is used: ``!!python/object`` tags never build objects.
+The data comes from one parser, the compiled ``yaml_rs`` (YAML 1.2, no Python objects
+from tags, duplicate keys refused). Aliases (the "billion laughs" bomb) and tags are
+refused before it runs: a text that holds any of ``& * !`` is first read as events by
+PyYAML's safe parser, which finds any anchor, alias or tag with its line. Lines for
+problems come from PyYAML's node tree, composed only when there is a problem to locate,
+so a clean file is parsed once, by the compiled parser. pydantic error locations are
+walked back along that tree to a line.
 """
 
 from __future__ import annotations
@@ -16,11 +19,23 @@ from collections.abc import Sequence
 from typing import Any
 
 import yaml
+import yaml_rs
 from pydantic import BaseModel, ValidationError
 
 from barnet_rag.errors import Problem
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Characters that start an anchor, an alias or a tag; texts without any need no scan.
+_MARKUP = re.compile(r"[&*!]")
+#: Characters YAML does not allow in a document (PyYAML's reader refuses them, with a line).
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _loader() -> Any:
+    """PyYAML's safe loader, compiled where libyaml is available."""
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 Loc = tuple[str | int, ...]
 
@@ -30,12 +45,37 @@ _UNKNOWN_TAG = re.compile(r"constructor for the tag '([^']*)'")
 
 
 class YamlDocument:
-    """A parsed YAML file: its data and the node tree that locates each value."""
+    """A parsed YAML file: its data, and the node tree that locates each value (composed
+    from the text only when a problem needs a line)."""
 
-    def __init__(self, file: str, data: Any, root: yaml.Node | None) -> None:
+    def __init__(self, file: str, data: Any, text: str) -> None:
         self.file = file
         self.data = data
-        self.root = root
+        self.text = text
+        self._root: yaml.Node | None = None
+        self._composed = False
+        self._problems: list[Problem] = []
+
+    @property
+    def root(self) -> yaml.Node | None:
+        """The document's node tree (PyYAML's safe composer), composed on first use; None
+        when PyYAML cannot read what the compiled parser read (see :meth:`problems`)."""
+        if self._root is None and not self._composed:
+            self._composed = True
+            self._problems = _pyyaml_problems(self.file, self.text)
+            if not self._problems:
+                loader = _loader()(self.text)
+                try:
+                    self._root = loader.get_single_node()
+                finally:
+                    loader.dispose()
+        return self._root
+
+    def problems(self) -> list[Problem]:
+        """What PyYAML's composer finds wrong with the text (asked only on the path that
+        reports): where the two parsers disagree, the stricter reading is reported."""
+        _ = self.root
+        return self._problems
 
     def line_of(self, loc: Loc) -> tuple[int | None, Loc]:
         """The line of the deepest node along ``loc`` and the part of ``loc`` found."""
@@ -111,7 +151,7 @@ def _structure_problems(file: str, root: yaml.Node, text: str) -> list[Problem]:
 def _alias_problem(file: str, node: yaml.Node, text: str) -> Problem:
     """Point at the first ``*alias`` in the text (the node tree no longer shows where it was)."""
     line, name = node.start_mark.line + 1, "name"
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent):
             line = event.start_mark.line + 1 if event.start_mark else line
             name = str(event.anchor)
@@ -158,23 +198,105 @@ def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
                 hint="replace tabs with spaces",
             )
         ]
-    loader = _Loader(text)
+    if _NON_PRINTABLE.search(text) is not None:
+        problems = _pyyaml_problems(file, text)
+        if problems:
+            return None, problems
+    if _MARKUP.search(text) is not None:
+        problems = _markup_problems(file, text)
+        if problems:
+            return None, problems
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except (yaml_rs.YAMLDecodeError, ValueError, TypeError, RecursionError) as error:
+        return None, _located_problems(file, text, error)
+    if data is None:
+        return None, [
+            Problem("yaml-empty", "the file is empty", file, 1, hint="fill it in or delete it")
+        ]
+    return YamlDocument(file, data, text), []
+
+
+def _markup_problems(file: str, text: str) -> list[Problem]:
+    """An anchor, alias or tag anywhere in the text, found by PyYAML's event parser (which
+    builds nothing), as one located problem; none when the characters were only text."""
+    try:
+        for event in yaml.parse(text, Loader=_loader()):
+            anchor = getattr(event, "anchor", None)
+            tag = getattr(event, "tag", None)
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.AliasEvent):
+                return [
+                    Problem(
+                        "yaml-alias",
+                        f"YAML aliases (*{anchor}) are not allowed",
+                        file,
+                        line,
+                        hint="write the value out in full",
+                    )
+                ]
+            implicit = getattr(event, "implicit", True)
+            explicit_tag = tag is not None and not (
+                implicit is True or (isinstance(implicit, tuple) and implicit[0])
+            )
+            if explicit_tag and not isinstance(event, yaml.DocumentStartEvent):
+                name = str(tag).replace("tag:yaml.org,2002:", "!!")
+                return [
+                    Problem(
+                        "yaml-tag",
+                        f"the YAML tag {name} is not allowed",
+                        file,
+                        line,
+                        hint="remove it: only plain text, numbers, lists and mappings are read",
+                    )
+                ]
+    except yaml.MarkedYAMLError as error:
+        return [_syntax_problem(file, error)]
+    except yaml.YAMLError:
+        return _pyyaml_problems(file, text) or [
+            Problem("yaml-syntax", "not valid YAML", file, hint=_SYNTAX_HINT)
+        ]
+    return []
+
+
+def _located_problems(file: str, text: str, error: BaseException) -> list[Problem]:
+    """What the compiled parser refused, located and worded by PyYAML's composer; its own
+    message where the two parsers disagree."""
+    problems = _pyyaml_problems(file, text)
+    if problems:
+        return problems
+    message = str(error).splitlines()[0] if str(error) else "not valid YAML"
+    at = _RS_LINE.search(str(error))
+    return [
+        Problem(
+            "yaml-syntax",
+            f"not valid YAML: {message}",
+            file,
+            int(at[1]) if at else None,
+            hint=_SYNTAX_HINT,
+        )
+    ]
+
+
+_RS_LINE = re.compile(r"line (\d+)")
+
+
+def _pyyaml_problems(file: str, text: str) -> list[Problem]:
+    """Every problem PyYAML's safe composer finds: syntax, characters, duplicate keys."""
+    loader = _loader()(text)
     try:
         root = loader.get_single_node()
         if root is None:
-            return None, [
+            return [
                 Problem("yaml-empty", "the file is empty", file, 1, hint="fill it in or delete it")
             ]
-        problems = _structure_problems(file, root, text)
-        if problems:
-            return None, problems
-        data = loader.construct_document(root)
+        return _structure_problems(file, root, text)
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_problem(file, error)]
+        return [_syntax_problem(file, error)]
     except yaml.reader.ReaderError as error:
         # The C reader counts UTF-8 bytes, the Python one characters: find the character.
         where = text.find(chr(error.character)) if isinstance(error.character, int) else -1
-        return None, [
+        return [
             Problem(
                 "yaml-character",
                 f"the control character U+{error.character:04X} is not allowed in YAML"
@@ -186,10 +308,9 @@ def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
             )
         ]
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
-        return None, [Problem("yaml-syntax", f"not valid YAML: {error}", file)]
+        return [Problem("yaml-syntax", f"not valid YAML: {error}", file)]
     finally:
         loader.dispose()
-    return YamlDocument(file, data, root), []
 
 
 def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str] | None:
@@ -234,6 +355,8 @@ def validation_problems(
     document: YamlDocument, model: type[BaseModel], error: ValidationError
 ) -> list[Problem]:
     """Turn pydantic errors into located problems: ``file:line: yaml.path: message``."""
+    if document.problems():
+        return document.problems()
     grouped: dict[tuple[Loc, str], list[str]] = {}
     lines: dict[tuple[Loc, str], int | None] = {}
     misspelt: set[tuple[Loc, str]] = set()
