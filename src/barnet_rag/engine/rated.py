@@ -35,6 +35,10 @@ from barnet_rag.terms import (
 
 #: Field metadata that keeps a field out of JSON and CSV.
 EXCLUDED = {"exclude": True}
+#: Types whose values are JSON data as they are.
+_SIMPLE = frozenset((str, int, bool, type(None)))
+#: Each class's public field names, worked out once.
+_PUBLIC: dict[type, list[str]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -65,11 +69,12 @@ class Plain:
     def model_dump(self, mode: str = "json") -> dict[str, Any]:
         """The public fields as JSON data, in field order (``mode`` is always JSON)."""
         del mode
-        return {
-            f.name: _plain(getattr(self, f.name))
-            for f in dataclasses.fields(self)
-            if not f.metadata.get("exclude")
-        }
+        simple = _SIMPLE
+        data = {}
+        for name in self.public_fields():
+            value = getattr(self, name)
+            data[name] = value if type(value) in simple else _plain(value)
+        return data
 
     def model_dump_json(self, indent: int | None = None) -> str:
         """The public fields as JSON text (UTF-8 characters kept as they are)."""
@@ -82,7 +87,11 @@ class Plain:
     @classmethod
     def public_fields(cls) -> list[str]:
         """The names of the fields that JSON and CSV carry, in order."""
-        return [f.name for f in dataclasses.fields(cls) if not f.metadata.get("exclude")]
+        names = _PUBLIC.get(cls)
+        if names is None:
+            names = [f.name for f in dataclasses.fields(cls) if not f.metadata.get("exclude")]
+            _PUBLIC[cls] = names
+        return list(names)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from barnet_rag.engine.history import History, Timeline
 from barnet_rag.engine.inputs import (
     BandRule,
     IndicatorRule,
@@ -21,7 +22,7 @@ from barnet_rag.engine.inputs import (
     SchemeRule,
 )
 from barnet_rag.engine.rated import DotTrace, RatedIndicator, RatedPeriod, RatingTrace
-from barnet_rag.engine.spc import recent_values, spc_for_indicator
+from barnet_rag.engine.spc import recent_quarters, spc_for_indicator
 from barnet_rag.engine.summary import summary_rows, tally
 from barnet_rag.periods import Period
 from barnet_rag.terms import Dot, Rag, TargetSource
@@ -148,30 +149,13 @@ def rag_for(
     raise AssertionError("a scheme's last band matches everything")  # pragma: no cover
 
 
-def _result(results: Results, period: Period, ref: str) -> Result | None:
-    quarter = results.get(period)
-    return None if quarter is None else quarter.results.get(ref)
-
-
 def _value(result: Result | None) -> float | None:
     return None if result is None else result.value
 
 
-def _break_between(results: Results, ref: str, start: Period, end: Period) -> Period | None:
-    """The latest period after ``start`` up to ``end`` whose result says ``comparable: no``."""
-    found = None
-    period = start.next()
-    while period <= end:
-        result = _result(results, period, ref)
-        if result is not None and not result.comparable:
-            found = period
-        period = period.next()
-    return found
-
-
 def _compare(
     term: str,
-    results: Results,
+    history: History,
     indicator: IndicatorRule,
     period: Period,
     reference_period: Period,
@@ -179,8 +163,8 @@ def _compare(
     tolerance: tuple[float, str],
     missing: Dot,
 ) -> tuple[Result | None, DotTrace]:
-    reference = _result(results, reference_period, indicator.ref)
-    broken_at = _break_between(results, indicator.ref, reference_period, period)
+    reference = history.at(reference_period)
+    broken_at = history.break_between(reference_period, period)
     ref_value = _value(reference)
     outcome = direction(
         value,
@@ -204,20 +188,21 @@ def _compare(
     return reference, trace
 
 
-def _last_reported(results: Results, ref: str, period: Period) -> tuple[Period, Result] | None:
-    """The latest earlier result with a value, for indicators with no result a year ago."""
-    for earlier in sorted((p for p in results if p < period), reverse=True):
-        result = _result(results, earlier, ref)
-        if result is not None and result.value is not None:
-            return earlier, result
-    return None
-
-
 def rate_indicator(
-    plan: PlanRule, indicator: IndicatorRule, period: Period, results: Results, scheme: SchemeRule
+    plan: PlanRule,
+    indicator: IndicatorRule,
+    period: Period,
+    results: Results,
+    scheme: SchemeRule,
+    *,
+    timeline: Timeline | None = None,
 ) -> RatedIndicator:
-    """Rate one indicator for one period: target, RAG, both DOTs and the trace behind them."""
-    current = _result(results, period, indicator.ref)
+    """Rate one indicator for one period: target, RAG, both DOTs and the trace behind them.
+
+    ``timeline`` is the quarters up to ``period``, when the caller has read them already.
+    """
+    history = (timeline or Timeline.of(results, period)).history(indicator.ref)
+    current = history.at(period)
     value = _value(current)
     interval = interval_for(indicator, plan, value)
     dot_tolerance = (
@@ -228,7 +213,7 @@ def rate_indicator(
     target = choose_target(indicator, period)
     previous, short = _compare(
         "short",
-        results,
+        history,
         indicator,
         period,
         period.previous(),
@@ -239,7 +224,7 @@ def rate_indicator(
     new_this_year = indicator.since == period.year
     last_year, long = _compare(
         "long",
-        results,
+        history,
         indicator,
         period,
         period.last_year(),
@@ -250,10 +235,10 @@ def rate_indicator(
     rag, counted, shortfall, band_index = rag_for(
         value, target.value, interval[0], indicator.polarity, long.outcome, scheme
     )
-    last_reported = (
-        _last_reported(results, indicator.ref, period) if long.outcome == "no comparison" else None
+    last_reported = history.last_reported(period) if long.outcome == "no comparison" else None
+    spc = spc_for_indicator(
+        indicator, plan, period, results, target.value, rules=scheme.spc, history=history
     )
-    spc = spc_for_indicator(indicator, plan, period, results, target.value, rules=scheme.spc)
     trace = RatingTrace(
         target_source=target.source,
         target_year=period.financial_year,
@@ -302,7 +287,7 @@ def rate_indicator(
         spc_centre=spc.centre,
         spc_lower=spc.display_lower,
         spc_upper=spc.display_upper,
-        recent=recent_values(indicator.ref, period, results, SPARKLINE_QUARTERS),
+        recent=history.recent(recent_quarters(period, SPARKLINE_QUARTERS)),
         spc=spc,
         decimals=0 if current is None else current.decimals,
         previous_decimals=0 if previous is None else previous.decimals,
@@ -326,11 +311,12 @@ def rate_period(
 
     A total row follows when more than one plan is rated.
     """
+    timeline = Timeline.of(results, period)
     groups: list[tuple[str, str, list[RatedIndicator]]] = []
     for plan in plans:
         scheme = schemes[plan.scheme]
         rated = [
-            rate_indicator(plan, indicator, period, results, scheme)
+            rate_indicator(plan, indicator, period, results, scheme, timeline=timeline)
             for indicator in plan.indicators
             if is_active(indicator, period)
         ]

@@ -17,6 +17,7 @@ from itertools import groupby
 from operator import sub
 from typing import NamedTuple, Protocol, TypeVar
 
+from barnet_rag.engine.history import History, Timeline
 from barnet_rag.engine.inputs import IndicatorRule, PlanRule, Results, SpcRule
 from barnet_rag.engine.rated import SpcResult, SpecialCause
 from barnet_rag.periods import Period
@@ -352,12 +353,7 @@ def xmr(
 
 def baseline_start(ref: str, period: Period, results: Results) -> Period | None:
     """The latest period up to ``period`` whose result says ``comparable: no``, if any."""
-    found = None
-    for quarter in sorted(p for p in results if p <= period):
-        result = results[quarter].results.get(ref)
-        if result is not None and not result.comparable:
-            found = quarter
-    return found
+    return Timeline.of(results, period).history(ref).baseline_start()
 
 
 def series_for(
@@ -368,12 +364,7 @@ def series_for(
     A result marked ``comparable: no`` starts a new baseline: it is the first point of the
     series and everything before it is left out. ``max_points`` keeps only the latest ones.
     """
-    start = baseline_start(ref, period, results)
-    series = []
-    for quarter in sorted(p for p in results if p <= period and (start is None or p >= start)):
-        result = results[quarter].results.get(ref)
-        if result is not None and result.value is not None:
-            series.append((quarter, result.value))
+    series = [(p, v) for p, _, v in Timeline.of(results, period).history(ref).series()]
     if max_points is not None:
         series = series[-max_points:] if max_points > 0 else []
     return series
@@ -394,11 +385,8 @@ def recent_values(
 
     For sparklines: breaks are not applied, the picture shows every quarter.
     """
-    values: list[float | None] = []
-    for quarter in recent_quarters(period, quarters):
-        result = results[quarter].results.get(ref) if quarter in results else None
-        values.append(None if result is None else result.value)
-    return values
+    history = Timeline.of(results, period).history(ref)
+    return history.recent(recent_quarters(period, quarters))
 
 
 def spc_for_indicator(
@@ -409,17 +397,20 @@ def spc_for_indicator(
     target: float | None,
     *,
     rules: SpcRule | None = None,
+    history: History | None = None,
 ) -> SpcResult:
     """The SPC reading of one indicator at ``period`` against the period's numeric target.
 
     ``plan`` is the indicator's plan (kept for symmetry with the rating engine); pass the
-    plan's scheme's ``spc`` rules as ``rules`` (defaults when None).
+    plan's scheme's ``spc`` rules as ``rules`` (defaults when None), and the indicator's
+    ``history`` when the caller has read it already.
     """
     del plan
-    start = baseline_start(indicator.ref, period, results)
-    series = series_for(indicator.ref, period, results)
+    if history is None:
+        history = Timeline.of(results, period).history(indicator.ref)
+    start = history.baseline_start()
     return xmr(
-        [(str(quarter), value) for quarter, value in series],
+        [(label, value) for _, label, value in history.series()],
         indicator.polarity,
         target,
         unit=indicator.unit,
