@@ -277,3 +277,14 @@ def test_number_text_never_rounds(
     value: float, percent: bool, decimals: int, unit: str, text: str
 ) -> None:
     assert number_text(value, percent, decimals, unit) == text
+
+
+def test_a_quarter_column_without_a_financial_year_column_is_an_error(example_copy: Path) -> None:
+    rows = [["quarter", "ref", "value"], ["Q3", "CG/C33", 69.4]]
+    path = save(example_copy / "q.xlsx", {"Sheet1": rows})
+    code, _, err = run(example_copy, str(path), "--period", "Q4-2017")
+    assert (code, err) == (
+        2,
+        "error: Sheet1!A1: a 'quarter' column but no 'financial_year' column (the period "
+        "columns go together (as export writes them); add the other or delete this one)\n",
+    )

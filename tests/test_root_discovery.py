@@ -148,3 +148,17 @@ def test_a_real_process_in_a_subdirectory(project: Path) -> None:
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert "CG/S4" in done.stdout
+
+
+def test_a_deleted_current_directory_is_a_message_not_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    code, out, err = run("rate", "Q3-2017")
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: cannot find the current directory (No such file or directory); cd again\n"
+    )

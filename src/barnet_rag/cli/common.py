@@ -38,7 +38,10 @@ def find_root(here: Path | None = None) -> Path:
     parents that has a ``plans/`` directory, as git finds its repository. The answer is
     relative to ``here`` (``.``, ``..``, ``../..``), so that messages name files as seen from
     where the user is; a UserError when there is none."""
-    start = Path.cwd() if here is None else here
+    try:
+        start = Path.cwd() if here is None else here
+    except OSError as error:  # the current directory was deleted under the shell
+        raise UserError(f"cannot find the current directory ({error.strerror}); cd again") from None
     for up, directory in enumerate([start, *start.absolute().parents]):
         if (directory / "plans").is_dir():
             return Path(*[".."] * up) if up else Path()

@@ -170,7 +170,8 @@ def print_tables(
 
 def _plan_table(title: str, indicators: list[TableRow], width: int) -> object:
     """All ten columns when they fit; else without Variation, Trend and Polarity in turn;
-    else with the ref above the title and both DOTs in one column."""
+    else with the ref above the title and both DOTs in one column; else each rating as
+    labelled lines beside its indicator."""
     from rich.text import Text
 
     from barnet_rag.cli.tablefit import Column, first_fit
@@ -214,13 +215,25 @@ def _plan_table(title: str, indicators: list[TableRow], width: int) -> object:
             [f"{dot_words(i.dot_short)}\n{dot_words(i.dot_long)}" for i in indicators],
         ),
     ]
-    essential = [ref, name, target, result, rag, short, long]
+    card = column(
+        "Rating",
+        "words",
+        [
+            Text.assemble(
+                f"Target: {format_target(i.target, i.unit)}\nResult: {result_text(i)}\nRAG: ",
+                (rag_words(i.rag), RAG_STYLES[i.rag]),
+                f"\nDOT short: {dot_words(i.dot_short)}\nDOT long: {dot_words(i.dot_long)}",
+            )
+            for i in indicators
+        ],
+    )
     layouts = [
         [ref, name, polarity, target, result, rag, short, long, trend, spc],
         [ref, name, polarity, target, result, rag, short, long, trend],
         [ref, name, polarity, target, result, rag, short, long],
-        essential,
+        [ref, name, target, result, rag, short, long],
         stacked,
+        [stacked[0], card],
     ]
     return first_fit(title, layouts, width)
 

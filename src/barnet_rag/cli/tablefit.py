@@ -119,21 +119,21 @@ def fit(title: str, columns: list[Column], width: int, *, force: bool = False) -
         if not force:
             return None
         sizes = [minimum(c) for c in columns]
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(title), title_justify="left")
     for column, size in zip(columns, sizes, strict=True):
-        table.add_column(column.header, justify=column.justify, width=size, overflow="fold")
+        table.add_column(Text(column.header), justify=column.justify, width=size, overflow="fold")
     rows = max((len(c.cells) for c in columns), default=0)
     for index in range(rows):
         table.add_row(*(_cell(c, c.cells[index], force) for c in columns))
     return table
 
 
-def _cell(column: Column, cell: str | Text, force: bool) -> str | Text:
-    """A ``whole`` column's cell kept to its lines (the header may still wrap)."""
-    if column.kind != "whole" or force:
-        return cell
+def _cell(column: Column, cell: str | Text, force: bool) -> Text:
+    """A cell as literal text (text from files is never markup, and is measured as it is
+    printed); a ``whole`` column's cell kept to its lines (the header may still wrap)."""
     text = cell.copy() if isinstance(cell, Text) else Text(cell)
-    text.no_wrap = True
+    if column.kind == "whole" and not force:
+        text.no_wrap = True
     return text
 
 

@@ -258,6 +258,18 @@ def _header(sheet: str, row: int, cells: tuple[Any, ...]) -> tuple[dict[str, int
                 )
             else:
                 ignored.append(f"{title!r} ({_letter(index + 1)})")
+    present = [c for c in PERIOD_COLUMNS if c in columns]
+    if len(present) == 1:
+        other = next(c for c in PERIOD_COLUMNS if c not in columns)
+        problems.append(
+            Problem(
+                "missing-column",
+                f"a {present[0]!r} column but no {other!r} column",
+                _cell_name(sheet, row, columns[present[0]] + 1),
+                hint="the period columns go together (as export writes them); "
+                "add the other or delete this one",
+            )
+        )
     for column in ("ref", "value"):
         if column not in columns:
             problems.append(
