@@ -288,3 +288,25 @@ def test_a_quarter_column_without_a_financial_year_column_is_an_error(example_co
         "error: Sheet1!A1: a 'quarter' column but no 'financial_year' column (the period "
         "columns go together (as export writes them); add the other or delete this one)\n",
     )
+
+
+def test_hidden_rows_and_columns_would_be_imported_unseen_so_are_errors(
+    example_copy: Path,
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [["ref", "value", "comment"], ["CG/C33", 69.4, ""], ["CG/S4", 1, "old"]]:
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["C"].hidden = True
+    book.save(example_copy / "h.xlsx")
+    code, _, err = run(example_copy, str(example_copy / "h.xlsx"), "--period", "Q4-2017")
+    assert (code, err) == (
+        2,
+        "error: Sheet!C1: column 'comment' is hidden (unhide it to check it, or delete it: "
+        "a hidden column would be imported unseen)\n"
+        "error: Sheet!3:3: row 3 is hidden (or filtered out) (unhide it or clear the filter "
+        "to check it, or delete it: a hidden row would be imported unseen)\n",
+    )
+    assert not (example_copy / Q4).exists()

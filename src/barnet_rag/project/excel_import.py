@@ -183,14 +183,24 @@ def read_sheet(
         raise UserError(f"{path}: sheet {name!r} has no header row with a 'ref' column")
     header_row = header_index + 1
     columns, ignored = _header(name, header_row, rows[header_index])
+    problems = _hidden_columns(values, name, header_row, columns)
     out_rows: list[tuple[int, dict[str, str]]] = []
     periods: set[Period] = set()
-    problems: list[Problem] = []
     for offset, row in enumerate(rows[header_index + 1 :]):
         row_number = header_row + 1 + offset
         if all(_blank(c) for c in row):
             continue
         problems.extend(_unlabelled(name, row_number, row, rows[header_index]))
+        if values.row_dimensions[row_number].hidden:
+            problems.append(
+                Problem(
+                    "hidden-row",
+                    f"row {row_number} is hidden (or filtered out)",
+                    f"{name}!{row_number}:{row_number}",
+                    hint="unhide it or clear the filter to check it, or delete it: "
+                    "a hidden row would be imported unseen",
+                )
+            )
         found = _row_period(name, row_number, row, columns, problems)
         if found is not None:
             periods.add(found)
@@ -283,6 +293,27 @@ def _header(sheet: str, row: int, cells: tuple[Any, ...]) -> tuple[dict[str, int
     if problems:
         raise InputError(problems)
     return columns, tuple(ignored)
+
+
+def _hidden_columns(
+    sheet: Any, name: str, header_row: int, columns: dict[str, int]
+) -> list[Problem]:
+    """Results columns the officer cannot see would be imported unseen: each is an error."""
+    hidden = [
+        (dimension.min, dimension.max)
+        for dimension in sheet.column_dimensions.values()
+        if dimension.hidden and dimension.min is not None and dimension.max is not None
+    ]
+    return [
+        Problem(
+            "hidden-column",
+            f"column {column!r} is hidden",
+            _cell_name(name, header_row, index + 1),
+            hint="unhide it to check it, or delete it: a hidden column would be imported unseen",
+        )
+        for column, index in columns.items()
+        if any(low <= index + 1 <= high for low, high in hidden)
+    ]
 
 
 def _unlabelled(
