@@ -271,9 +271,10 @@ def _summary_tables(period: str, summary: Sequence[Tally | SummaryRow], width: i
         ]
 
     values = [cells(row) for row in summary]
-    wide = [Column("Committee", "text", cells=[row.committee for row in summary], roomy=True)]
+    # The committee's name is served first; headers wrap ("Monitored / only") before it does.
+    wide = [Column("Committee", "text", cells=[row.committee for row in summary])]
     for index, header in enumerate(headers):
-        wide.append(Column(header, "whole", "right", [v[index] for v in values]))
+        wide.append(Column(header, "whole", "right", [v[index] for v in values], roomy=True))
     measure = Column("Measure", "words", cells=list(headers))
     turned = [measure] + [
         Column(row.committee, "whole", "right", list(v))
