@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from barnet_rag.errors import UsageError
+from barnet_rag.errors import UsageError, UserError
 from barnet_rag.periods import Period, parse_period
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,14 +33,39 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]
 PERIOD = PeriodType()
 
 
+def find_root(here: Path | None = None) -> Path:
+    """The project holding ``here`` (the current directory): the nearest of it and its
+    parents that has a ``plans/`` directory, as git finds its repository. The answer is
+    relative to ``here`` (``.``, ``..``, ``../..``), so that messages name files as seen from
+    where the user is; a UserError when there is none."""
+    try:
+        start = Path.cwd() if here is None else here
+    except OSError as error:  # the current directory was deleted under the shell
+        raise UserError(f"cannot find the current directory ({error.strerror}); cd again") from None
+    for up, directory in enumerate([start, *start.absolute().parents]):
+        if (directory / "plans").is_dir():
+            return Path(*[".."] * up) if up else Path()
+    raise UserError(
+        "no barnet-rag project here: neither the current directory nor any directory above "
+        "it has a plans/ directory (run inside a project or pass --root DIR)"
+    )
+
+
+def _resolve_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """``--root`` as given, or else the project found from the current directory."""
+    return find_root() if value is None else value
+
+
 def root_option(function: F) -> F:
-    """``--root DIR``: the project directory (default: the current directory)."""
+    """``--root DIR``: the project directory (default: the nearest directory, from the
+    current one up, that holds plans/)."""
     return click.option(
         "--root",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path(),
-        show_default=".",
-        help="Project directory holding plans/ and results/.",
+        default=None,
+        callback=_resolve_root,
+        help="Project directory holding plans/ and results/ "
+        "(default: found from the current directory up, as git does).",
     )(function)
 
 

@@ -15,6 +15,7 @@ from barnet_rag.errors import ThresholdReached
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:  # the models import pydantic: load them only when a command needs them
+    from barnet_rag.cli.tablefit import Kind
     from barnet_rag.engine.summary import Tally
     from barnet_rag.outputs.display import TableRow
 
@@ -120,7 +121,8 @@ def rate_csv(
 
 
 def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[Tally]) -> None:
-    """A rich table per plan with indicators to show, then the summary table."""
+    """A rich table per plan with indicators to show, then the summary table; each fits the
+    terminal with every number, rating and arrow whole (see :mod:`barnet_rag.cli.tablefit`)."""
     from rich.console import Console
 
     piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
@@ -131,14 +133,18 @@ def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[
     for row in summary:
         shown = by_plan.get(row.plan)
         if row.plan != "total" and shown:
-            console.print(_plan_table(f"{row.committee} - {period}", shown))
-    console.print(_summary_table(period, summary))
+            console.print(_plan_table(f"{row.committee} - {period}", shown, console.width))
+    for table in _summary_tables(period, summary, console.width):
+        console.print(table)
 
 
-def _plan_table(title: str, indicators: list[TableRow]) -> object:
-    from rich.table import Table
+def _plan_table(title: str, indicators: list[TableRow], width: int) -> object:
+    """All ten columns when they fit; else without Variation, Trend and Polarity in turn;
+    else with the ref above the title and both DOTs in one column; else each rating as
+    labelled lines beside its indicator."""
     from rich.text import Text
 
+    from barnet_rag.cli.tablefit import Column, first_fit
     from barnet_rag.outputs.display import (
         dot_words,
         format_target,
@@ -148,46 +154,78 @@ def _plan_table(title: str, indicators: list[TableRow]) -> object:
     )
     from barnet_rag.outputs.sparklines import unicode_sparkline
 
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for name in (
-        "Ref",
-        "Indicator",
-        "Polarity",
-        "Target",
-        "Result",
-        "RAG",
-        "DOT short",
-        "DOT long",
-        "Trend",
+    def column(header: str, kind: Kind, cells: list[str | Text], roomy: bool = False) -> Column:
+        return Column(header, kind, cells=cells, roomy=roomy)
+
+    ref = column("Ref", "whole", [i.ref for i in indicators])
+    name = column("Indicator", "text", [i.title for i in indicators], roomy=True)
+    polarity = column("Polarity", "words", [i.polarity for i in indicators])
+    target = column("Target", "words", [format_target(i.target, i.unit) for i in indicators])
+    result = column("Result", "text", [result_text(i) for i in indicators])
+    rag = column(
+        "RAG", "words", [Text(rag_words(i.rag), style=RAG_STYLES[i.rag]) for i in indicators]
+    )
+    short = column("DOT short", "words", [dot_words(i.dot_short) for i in indicators])
+    long = column("DOT long", "words", [dot_words(i.dot_long) for i in indicators])
+    trend = column("Trend", "whole", [unicode_sparkline(i.recent) for i in indicators])
+    spc = column(
         "Variation (SPC)",
-    ):
-        # Only short codes keep to one line; words wrap on a narrow terminal rather
-        # than being cut off at its edge.
-        table.add_column(name, no_wrap=name in ("Ref", "Target", "RAG", "Trend"))
-    for i in indicators:
-        table.add_row(
-            i.ref,
-            i.title,
-            i.polarity,
-            format_target(i.target, i.unit),
-            result_text(i),
-            Text(rag_words(i.rag), style=RAG_STYLES[i.rag]),
-            dot_words(i.dot_short),
-            dot_words(i.dot_long),
-            unicode_sparkline(i.recent),
-            spc_words(i.variation, i.assurance),
-        )
-    return table
+        "text",
+        [spc_words(i.variation, i.assurance) for i in indicators],
+        roomy=True,
+    )
+    stacked = [
+        column("Indicator", "text", [f"{i.ref}\n{i.title}" for i in indicators], roomy=True),
+        target,
+        result,
+        rag,
+        column(
+            "DOT short, long",
+            "words",
+            [f"{dot_words(i.dot_short)}\n{dot_words(i.dot_long)}" for i in indicators],
+        ),
+    ]
+    card = column(
+        "Rating",
+        "words",
+        [
+            Text.assemble(
+                f"Target: {format_target(i.target, i.unit)}\nResult: {result_text(i)}\nRAG: ",
+                (rag_words(i.rag), RAG_STYLES[i.rag]),
+                f"\nDOT short: {dot_words(i.dot_short)}\nDOT long: {dot_words(i.dot_long)}",
+            )
+            for i in indicators
+        ],
+    )
+    layouts = [
+        [ref, name, polarity, target, result, rag, short, long, trend, spc],
+        [ref, name, polarity, target, result, rag, short, long, trend],
+        [ref, name, polarity, target, result, rag, short, long],
+        [ref, name, target, result, rag, short, long],
+        stacked,
+        [stacked[0], card],
+    ]
+    return first_fit(title, layouts, width)
 
 
-def _summary_table(period: str, summary: Sequence[Tally]) -> object:
-    from rich.table import Table
+def _summary_tables(period: str, summary: Sequence[Tally], width: int) -> list[object]:
+    """Table 1 as the committee sees it when it fits; else turned so that committees are
+    columns; else one small table per committee."""
+    from barnet_rag.cli.tablefit import Column, first_fit, fit
 
-    table = Table(title=f"Summary - {period}", title_justify="left")
-    headers = ("Committee", "Green", "Green Amber", "Red Amber", "Red", "Improved/Same")
-    for name in (*headers, "Worsened", "Monitored only", "No. indicators"):
-        table.add_column(name, justify="left" if name == "Committee" else "right", no_wrap=True)
-    for row in summary:
+    title = f"Summary - {period}"
+    headers = (
+        "Green",
+        "Green Amber",
+        "Red Amber",
+        "Red",
+        "Improved/Same",
+        "Worsened",
+        "Monitored only",
+        "No. indicators",
+    )
+
+    def cells(row: Tally) -> list[str]:
         counts = (
             row.green,
             row.green_amber,
@@ -196,10 +234,30 @@ def _summary_table(period: str, summary: Sequence[Tally]) -> object:
             row.improved_same,
             row.worsened,
         )
-        table.add_row(
-            row.committee,
+        return [
             *(f"{c.percent}% ({c.count})" for c in counts),
             str(row.monitor),
             str(row.indicators),
+        ]
+
+    values = [cells(row) for row in summary]
+    # The committee's name is served first; headers wrap ("Monitored / only") before it does.
+    wide = [Column("Committee", "text", cells=[row.committee for row in summary])]
+    for index, header in enumerate(headers):
+        wide.append(Column(header, "whole", "right", [v[index] for v in values], roomy=True))
+    measure = Column("Measure", "words", cells=list(headers))
+    turned = [measure] + [
+        Column(row.committee, "whole", "right", list(v))
+        for row, v in zip(summary, values, strict=True)
+    ]
+    table = fit(title, wide, width) or fit(title, turned, width)
+    if table is not None:
+        return [table]
+    return [
+        first_fit(
+            "" if index else title,
+            [[measure, Column(row.committee, "whole", "right", list(v))]],
+            width,
         )
-    return table
+        for index, (row, v) in enumerate(zip(summary, values, strict=True))
+    ]

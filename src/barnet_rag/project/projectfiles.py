@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -21,11 +22,16 @@ def results_path(root: Path, period: Period) -> Path:
 
 
 def relative(path: Path, root: Path) -> str:
-    """A path as shown in messages: relative to the project root, with forward slashes."""
+    """A path as shown in messages: relative to the project root, with forward slashes; for
+    a root above the current directory (``..``, as found from a subdirectory), relative to
+    the current directory, as git shows paths."""
     try:
-        return path.relative_to(root).as_posix()
+        shown = path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+    if root.parts and set(root.parts) == {".."}:
+        return Path(os.path.relpath(path)).as_posix()
+    return shown
 
 
 def read_bytes(path: Path, shown: str) -> bytes:
