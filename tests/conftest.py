@@ -25,7 +25,7 @@ INSTALL_SCRIPT = REPO / ".ci" / "install-browser"
 
 @pytest.fixture(autouse=True, scope="session")
 def _cache_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Plan and results caches go to a directory of this test run, not the user's own."""
+    """Anything written under XDG_CACHE_HOME goes to this test run (barnet-rag writes none)."""
     saved = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
     yield

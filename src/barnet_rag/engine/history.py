@@ -26,6 +26,7 @@ class Timeline:
     labels: tuple[str, ...]
     quarters: tuple[Mapping[str, Result], ...]
     position: dict[Period, int] = field(compare=False)
+    _recent: dict[int, tuple[int | None, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, results: Results, period: Period) -> Timeline:
@@ -38,6 +39,17 @@ class Timeline:
             quarters=tuple(results[p].results for p in periods),
             position={p: k for k, p in enumerate(periods)},
         )
+
+    def recent_positions(self, quarters: int) -> tuple[int | None, ...]:
+        """Where each of the last ``quarters`` quarters up to ``period`` is (None: no file)."""
+        found = self._recent.get(quarters)
+        if found is None:
+            wanted = [self.period]
+            while len(wanted) < quarters:
+                wanted.insert(0, wanted[0].previous())
+            found = tuple(self.position.get(p) for p in wanted)
+            self._recent[quarters] = found
+        return found
 
     def after(self, start: Period) -> int:
         """The position of the first quarter after ``start``."""
@@ -102,10 +114,12 @@ class History:
             if (row := self.rows[k]) is not None and row.value is not None
         ]
 
-    def recent(self, quarters: Sequence[Period]) -> list[float | None]:
-        """The values in ``quarters`` (None where not reported): breaks are not applied."""
+    def recent(self, quarters: int) -> list[float | None]:
+        """The values of the last ``quarters`` quarters up to the timeline's period (None
+        where not reported), for a sparkline: breaks are not applied."""
+        rows = self.rows
         values: list[float | None] = []
-        for quarter in quarters:
-            row = self.at(quarter)
+        for k in self.timeline.recent_positions(quarters):
+            row = None if k is None else rows[k]
             values.append(None if row is None else row.value)
         return values

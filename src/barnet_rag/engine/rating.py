@@ -22,7 +22,7 @@ from barnet_rag.engine.inputs import (
     SchemeRule,
 )
 from barnet_rag.engine.rated import DotTrace, RatedIndicator, RatedPeriod, RatingTrace
-from barnet_rag.engine.spc import recent_quarters, spc_for_indicator
+from barnet_rag.engine.spc import spc_for_indicator
 from barnet_rag.engine.summary import summary_rows, tally
 from barnet_rag.periods import Period
 from barnet_rag.terms import Dot, Rag, TargetSource
@@ -287,7 +287,7 @@ def rate_indicator(
         spc_centre=spc.centre,
         spc_lower=spc.display_lower,
         spc_upper=spc.display_upper,
-        recent=history.recent(recent_quarters(period, SPARKLINE_QUARTERS)),
+        recent=history.recent(SPARKLINE_QUARTERS),
         spc=spc,
         decimals=0 if current is None else current.decimals,
         previous_decimals=0 if previous is None else previous.decimals,

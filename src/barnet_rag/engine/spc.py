@@ -385,8 +385,7 @@ def recent_values(
 
     For sparklines: breaks are not applied, the picture shows every quarter.
     """
-    history = Timeline.of(results, period).history(ref)
-    return history.recent(recent_quarters(period, quarters))
+    return Timeline.of(results, period).history(ref).recent(quarters)
 
 
 def spc_for_indicator(
