@@ -62,7 +62,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Plain:
     """A rated value: frozen, compared by value, dumped to the public JSON."""
 
@@ -94,7 +94,7 @@ class Plain:
         return list(names)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpecialCause(Plain):
     """One special-cause pattern: the rule, the points it flags (0-based) and its side."""
 
@@ -103,7 +103,7 @@ class SpecialCause(Plain):
     side: Side
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SpcResult(Plain):
     """The XmR reading of one indicator's series: limits, patterns, variation and assurance.
 
@@ -132,7 +132,7 @@ class SpcResult(Plain):
         return {i for cause in self.special for i in cause.points}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DotTrace(Plain):
     """How one Direction of Travel was decided."""
 
@@ -147,7 +147,7 @@ class DotTrace(Plain):
     outcome: Dot
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RatingTrace(Plain):
     """The engine's record of each decision behind one rating, for ``explain``."""
 
@@ -163,7 +163,7 @@ class RatingTrace(Plain):
     dots: list[DotTrace]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RatedIndicator(Plain):
     """One indicator rated for one period; JSON field names are a public interface."""
 
@@ -225,7 +225,7 @@ SummaryRow = Tally
 Count = Share
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RatedPeriod(Plain):
     """Everything rated for one period: the indicators in plan order and the summary."""
 

@@ -16,13 +16,15 @@ import re
 import types
 import typing
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 import yaml_rs
 from pydantic import BaseModel, ValidationError
 
 from barnet_rag.errors import Problem
+
+if TYPE_CHECKING:  # PyYAML is imported only to locate a problem or scan for aliases
+    import yaml
 
 #: Characters that start an anchor, an alias or a tag; texts without any need no scan.
 _MARKUP = re.compile(r"[&*!]")
@@ -34,6 +36,8 @@ _NON_PRINTABLE = re.compile(
 
 def _loader() -> Any:
     """PyYAML's safe loader, compiled where libyaml is available."""
+    import yaml
+
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -60,6 +64,7 @@ class YamlDocument:
     def root(self) -> yaml.Node | None:
         """The document's node tree (PyYAML's safe composer), composed on first use; None
         when PyYAML cannot read what the compiled parser read (see :meth:`problems`)."""
+
         if self._root is None and not self._composed:
             self._composed = True
             self._problems = _pyyaml_problems(self.file, self.text)
@@ -95,6 +100,8 @@ class YamlDocument:
 
 
 def _child(node: yaml.Node, key: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if str(key_node.value) == str(key):
@@ -117,6 +124,8 @@ def format_loc(loc: Sequence[str | int]) -> str:
 
 def _structure_problems(file: str, root: yaml.Node, text: str) -> list[Problem]:
     """Duplicate keys and aliases, found by one walk over the node tree."""
+    import yaml
+
     problems: list[Problem] = []
     seen: set[int] = set()
     stack: list[yaml.Node] = [root]
@@ -150,6 +159,8 @@ def _structure_problems(file: str, root: yaml.Node, text: str) -> list[Problem]:
 
 def _alias_problem(file: str, node: yaml.Node, text: str) -> Problem:
     """Point at the first ``*alias`` in the text (the node tree no longer shows where it was)."""
+    import yaml
+
     line, name = node.start_mark.line + 1, "name"
     for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent):
@@ -166,6 +177,8 @@ def _alias_problem(file: str, node: yaml.Node, text: str) -> Problem:
 
 
 def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
+    import yaml
+
     mark = error.problem_mark or error.context_mark
     at = mark.line + 1 if mark is not None else None
     tag = _UNKNOWN_TAG.search(str(error.problem or ""))
@@ -220,6 +233,8 @@ def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
 def _markup_problems(file: str, text: str) -> list[Problem]:
     """An anchor, alias or tag anywhere in the text, found by PyYAML's event parser (which
     builds nothing), as one located problem; none when the characters were only text."""
+    import yaml
+
     try:
         for event in yaml.parse(text, Loader=_loader()):
             anchor = getattr(event, "anchor", None)
@@ -262,9 +277,17 @@ def _markup_problems(file: str, text: str) -> list[Problem]:
 def _located_problems(file: str, text: str, error: BaseException) -> list[Problem]:
     """What the compiled parser refused, located and worded by PyYAML's composer; its own
     message where the two parsers disagree."""
+    import yaml
+
     problems = _pyyaml_problems(file, text)
     if problems:
         return problems
+    try:  # e.g. a mapping used as a key: PyYAML's constructor says where
+        yaml.load(text, Loader=_loader())
+    except yaml.MarkedYAMLError as marked:
+        return [_syntax_problem(file, marked)]
+    except yaml.YAMLError:
+        pass
     message = str(error).splitlines()[0] if str(error) else "not valid YAML"
     at = _RS_LINE.search(str(error))
     return [
@@ -283,6 +306,8 @@ _RS_LINE = re.compile(r"line (\d+)")
 
 def _pyyaml_problems(file: str, text: str) -> list[Problem]:
     """Every problem PyYAML's safe composer finds: syntax, characters, duplicate keys."""
+    import yaml
+
     loader = _loader()(text)
     try:
         root = loader.get_single_node()
