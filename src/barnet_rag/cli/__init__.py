@@ -8,6 +8,7 @@ commands that need them, so ``--help`` and ``rate`` start fast.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from typing import Any
@@ -15,17 +16,20 @@ from typing import Any
 import click
 
 from barnet_rag import __version__
-from barnet_rag.errors import BarnetRagError, InputError
+from barnet_rag.errors import BarnetRagError, InputError, Terminated, printable
 
 # barnet-rag uses no pydantic plugins. Without this, building the first model scans every
 # installed distribution's entry points for them (a few ms of each command's start-up);
 # setdefault keeps a user's own PYDANTIC_DISABLE_PLUGINS. Set before any model is imported.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-ISSUES_URL = "https://github.com/barnet-rag/barnet-rag/issues"
+#: Where the bug message sends people: a section of the README that exists (a test checks).
+REPORTING = 'see "Reporting problems" in README.md'
 BUG_EXIT = 3
 #: What a shell reports for a process stopped by SIGPIPE: the reader of our output went away.
 BROKEN_PIPE_EXIT = 141
+#: Output that cannot be written for lack of room or a failing device: the user's to fix.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 
 class RagGroup(click.Group):
@@ -42,24 +46,38 @@ class RagGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        except Terminated:
+            click.echo("Terminated.", err=True)
+            ctx.exit(Terminated.exit_code)
         except BrokenPipeError:
             # `barnet-rag rate ... | head`: the reader stopped; no message, as for other tools.
-            # Point stdout at /dev/null so the interpreter's last flush cannot fail again.
-            with contextlib.suppress(OSError, ValueError):
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
+            quiet_stdout()
             ctx.exit(BROKEN_PIPE_EXIT)
-        except Exception:
+        except Exception as error:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            kind = sys.exc_info()[0]
-            name = kind.__name__ if kind else "error"
-            click.echo(
-                f"barnet-rag {__version__} hit a bug ({name}). Please report it at "
-                f"{ISSUES_URL} with the command you ran; add --debug for the full traceback.",
-                err=True,
-            )
+            if isinstance(error, OSError) and error.errno in _WRITE_ERRNOS:
+                # `barnet-rag rate Q3-2017 > /dev/full`: the output could not be written.
+                quiet_stdout()
+                click.echo(f"error: cannot write the output: {os.strerror(error.errno)}", err=True)
+                ctx.exit(2)
+            click.echo(bug_message(type(error).__name__), err=True)
             ctx.exit(BUG_EXIT)
+
+
+def bug_message(name: str) -> str:
+    """The one line an unexpected exception prints (exit 3)."""
+    return (
+        f"barnet-rag {__version__} hit a bug ({name}). Please report it with the command "
+        f"you ran ({REPORTING}); add --debug for the full traceback."
+    )
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def run() -> None:
@@ -75,23 +93,45 @@ def run() -> None:
     if code is not None and not isinstance(code, int):
         click.echo(code, err=True)
         code = 1
+    code = flush_streams(code or 0)
+    os._exit(code)
+
+
+def flush_streams(code: int) -> int:
+    """Flush stdout and stderr: the exit code, changed when output could not be written
+    (141 for a closed pipe, 2 with a message for a full disk)."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except BrokenPipeError:
             code = BROKEN_PIPE_EXIT
-        except (OSError, ValueError):
+        except OSError as error:
+            if stream is sys.stdout and code in (0, 1):
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(f"error: cannot write the output: {error.strerror}\n")
+                    sys.stderr.flush()
+                code = 2
+            quiet_stdout()
+        except ValueError:
             pass
-    os._exit(code or 0)
+    return code
 
 
 def report_error(error: BarnetRagError) -> None:
-    """Print a user error on stderr: one line per located problem."""
+    """Print a user error on stderr: one line per located problem, never split by a
+    control character that came from a file or its name."""
     if isinstance(error, InputError):
         for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
+            click.echo(f"error: {printable(str(problem))}", err=True)
     else:
-        click.echo(f"error: {error}", err=True)
+        lines = str(error).split("\n")
+        click.echo(
+            "\n".join(
+                f"error: {printable(line)}" if i == 0 else printable(line)
+                for i, line in enumerate(lines)
+            ),
+            err=True,
+        )
 
 
 @click.group(

@@ -8,15 +8,13 @@ directory is not a project.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from barnet_rag.cli.common import PERIOD, format_option, root_option
-from barnet_rag.errors import Problem
+from barnet_rag.errors import Problem, shown_name
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:  # checking imports the models (pydantic): only when the command runs
@@ -105,17 +103,17 @@ def summary_line(report: CheckReport) -> str:
 
 def print_report(report: CheckReport) -> None:
     """A rich table per file with problems, then a one-line summary."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    console = Console(highlight=False, width=PIPED_WIDTH if piped else None)
+    from barnet_rag.cli.terminal import console as literal_console
+
+    console = literal_console(piped_width=PIPED_WIDTH)
     files: dict[str, list[Problem]] = {}
     for problem in report.problems:
         files.setdefault(problem.file or "(project)", []).append(problem)
     for name, problems in files.items():
-        table = Table(title=name, title_justify="left")
+        table = Table(title=shown_name(name), title_justify="left")
         table.add_column("Line", justify="right", no_wrap=True)
         table.add_column("Where", no_wrap=True)
         table.add_column("Severity", no_wrap=True)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_option
+from barnet_rag.cli.common import PERIOD, OutputPath, format_option, plan_option, root_option
 from barnet_rag.errors import UsageError
 from barnet_rag.periods import Period
 
@@ -34,7 +33,7 @@ STDOUT = Path("-")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(),
     default=STDOUT,
     show_default="stdout",
     help="File to write (atomically); XLSX needs one.",
@@ -76,10 +75,7 @@ def export(
         rows = export_rows(periods, rated_rows(root, periods, plans, scalar))
     writer = WRITERS[output_format]
     if output == STDOUT:
-        try:
-            writer(rows, sys.stdout)
-            sys.stdout.flush()
-        except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        writer(rows, sys.stdout)  # a closed pipe (| head) ends with 141, as for every command
+        sys.stdout.flush()
     else:
         write_with(output, lambda stream: writer(rows, stream), binary=output_format == "xlsx")

@@ -26,9 +26,10 @@ def import_results(
     """Check a sheet of results and write results/<yyyy-yy>/Q<n>.csv from it."""
     from barnet_rag.project.excel_import import read_sheet
     from barnet_rag.project.loading import load_project
-    from barnet_rag.project.projectfiles import relative, results_path
+    from barnet_rag.project.projectfiles import check_workbook, relative, results_path
     from barnet_rag.project.writing import write_new_file
 
+    check_workbook(workbook)
     project = load_project(root)
     indicators = {i.ref: i for p in project.plans for i in p.indicators}
     text = read_sheet(workbook, period, indicators, sheet)

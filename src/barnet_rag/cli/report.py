@@ -8,7 +8,7 @@ from typing import IO, Any, Literal
 
 import click
 
-from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_option
+from barnet_rag.cli.common import PERIOD, OutputPath, format_option, plan_option, root_option
 from barnet_rag.periods import Period
 
 #: The council's "high level risk" score; the same as risks.DEFAULT_THRESHOLD, repeated
@@ -31,7 +31,7 @@ DEFAULT_THRESHOLD = 15
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=OutputPath(),
     help="Write to FILE (atomically) instead of standard output.",
 )
 @click.option(

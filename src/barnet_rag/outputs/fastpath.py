@@ -355,7 +355,8 @@ def is_large(root: Path, min_plan_bytes: int | None = None) -> bool:
     """Plan files of at least ``min_plan_bytes`` (default :data:`MIN_PLAN_BYTES`): a
     project the columnar path is for, and whose rating takes a second or more."""
     least = MIN_PLAN_BYTES if min_plan_bytes is None else min_plan_bytes
-    return least <= 0 or sum(f.stat().st_size for f in plan_files(root)) >= least
+    # lstat: a dangling symlink among the plans is the loader's to report, not a crash here
+    return least <= 0 or sum(f.lstat().st_size for f in plan_files(root)) >= least
 
 
 def open_fast(root: Path, min_plan_bytes: int | None = None) -> FastProject | None:

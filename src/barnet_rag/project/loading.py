@@ -19,7 +19,13 @@ from pydantic import BaseModel, ValidationError
 from barnet_rag.errors import InputError, Problem, UserError
 from barnet_rag.periods import Period
 from barnet_rag.project.models import Indicator, Plan, QuarterResults, Scheme
-from barnet_rag.project.projectfiles import ResultFiles, read_bytes, relative, results_path
+from barnet_rag.project.projectfiles import (
+    ResultFiles,
+    name_problem,
+    read_bytes,
+    relative,
+    results_path,
+)
 from barnet_rag.project.resultsfile import parse_results
 from barnet_rag.project.schemes import available_schemes
 
@@ -190,6 +196,9 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
     plans: list[tuple[str, Plan]] = []
     problems: list[Problem] = []
     for path in sorted(directory.glob("*.yaml")):
+        if (bad_name := name_problem(path, root)) is not None:
+            problems.append(bad_name)
+            continue
         plan, found = load_model(path, root, Plan)
         problems.extend(found)
         if plan is not None:

@@ -186,7 +186,9 @@ def content_key(files: Sequence[Path]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT} {__version__} {sys.version}\n".encode())
     for path in files:
         data = read_bytes(path, str(path))
-        digest.update(f"{path.parent.name}/{path.name}\0{len(data)}\0".encode())
+        digest.update(
+            f"{path.parent.name}/{path.name}\0{len(data)}\0".encode(errors="surrogateescape")
+        )
         digest.update(data)
     return digest.hexdigest()
 
