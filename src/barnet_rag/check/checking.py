@@ -29,7 +29,7 @@ from barnet_rag.project.loading import (
     scheme_problems,
 )
 from barnet_rag.project.models import Plan, QuarterResults, Scheme
-from barnet_rag.project.projectfiles import read_bytes, relative
+from barnet_rag.project.projectfiles import MAX_RESULTS_BYTES, read_bytes, relative
 from barnet_rag.project.writing import BACKUP_SUFFIX
 from barnet_rag.project.yamlfile import read_yaml
 
@@ -185,7 +185,7 @@ def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
     path = store.files[period]
     quarter = _Quarter(shown=relative(path, store.root))
     try:
-        data = read_bytes(path, quarter.shown)
+        data = read_bytes(path, quarter.shown, MAX_RESULTS_BYTES)
         quarter.results, quarter.problems = store.read(period)
     except InputError as error:
         quarter.problems = error.problems

@@ -28,12 +28,29 @@ REPORTING = 'see "Reporting problems" in README.md'
 BUG_EXIT = 3
 #: What a shell reports for a process stopped by SIGPIPE: the reader of our output went away.
 BROKEN_PIPE_EXIT = 141
-#: Output that cannot be written for lack of room or a failing device: the user's to fix.
-_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+#: Output that cannot be written for lack of room: the user's to fix.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class RagGroup(click.Group):
     """A click group that turns barnet-rag errors into messages and exit codes."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # ``barnet-rag --help | head`` or ``--version > /dev/full``: options that print
+        # while the command line is parsed, before :meth:`invoke`.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except OSError as error:
+            code = output_failure(error)
+            if code is None:
+                raise
+            raise click.exceptions.Exit(code) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -49,18 +66,12 @@ class RagGroup(click.Group):
         except Terminated:
             click.echo("Terminated.", err=True)
             ctx.exit(Terminated.exit_code)
-        except BrokenPipeError:
-            # `barnet-rag rate ... | head`: the reader stopped; no message, as for other tools.
-            quiet_stdout()
-            ctx.exit(BROKEN_PIPE_EXIT)
         except Exception as error:
+            code = output_failure(error) if isinstance(error, OSError) else None
+            if code is not None:
+                ctx.exit(code)
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            if isinstance(error, OSError) and error.errno in _WRITE_ERRNOS:
-                # `barnet-rag rate Q3-2017 > /dev/full`: the output could not be written.
-                quiet_stdout()
-                click.echo(f"error: cannot write the output: {os.strerror(error.errno)}", err=True)
-                ctx.exit(2)
             click.echo(bug_message(type(error).__name__), err=True)
             ctx.exit(BUG_EXIT)
 
@@ -71,6 +82,23 @@ def bug_message(name: str) -> str:
         f"barnet-rag {__version__} hit a bug ({name}). Please report it with the command "
         f"you ran ({REPORTING}); add --debug for the full traceback."
     )
+
+
+def output_failure(error: OSError) -> int | None:
+    """The exit code for output that could not be written, or None for another OSError.
+
+    ``barnet-rag rate ... | head``: the reader stopped; 141 and no message, as for other
+    tools. ``> /dev/full`` or a full disk: a message and 2, as it is the user's to fix.
+    """
+    if isinstance(error, BrokenPipeError):
+        quiet_stdout()
+        return BROKEN_PIPE_EXIT
+    if error.errno in _WRITE_ERRNOS:
+        quiet_stdout()
+        with contextlib.suppress(OSError, ValueError):
+            click.echo(f"error: cannot write the output: {os.strerror(error.errno)}", err=True)
+        return 2
+    return None
 
 
 def quiet_stdout() -> None:
@@ -118,20 +146,14 @@ def flush_streams(code: int) -> int:
 
 
 def report_error(error: BarnetRagError) -> None:
-    """Print a user error on stderr: one line per located problem, never split by a
-    control character that came from a file or its name."""
+    """Print a user error on stderr: one line per located problem. A control character
+    that came from a file or its name is escaped, so that no message splits into a line
+    of its own (``::add-mask::Red`` for GitHub Actions)."""
     if isinstance(error, InputError):
         for problem in error.problems:
             click.echo(f"error: {printable(str(problem))}", err=True)
     else:
-        lines = str(error).split("\n")
-        click.echo(
-            "\n".join(
-                f"error: {printable(line)}" if i == 0 else printable(line)
-                for i, line in enumerate(lines)
-            ),
-            err=True,
-        )
+        click.echo(f"error: {printable(str(error))}", err=True)
 
 
 @click.group(

@@ -24,6 +24,7 @@ def import_results(
     workbook: Path, period: Period, sheet: str | None, force: bool, root: Path
 ) -> None:
     """Check a sheet of results and write results/<yyyy-yy>/Q<n>.csv from it."""
+    from barnet_rag.errors import shown_name
     from barnet_rag.project.excel_import import read_sheet
     from barnet_rag.project.loading import load_project
     from barnet_rag.project.projectfiles import check_workbook, relative, results_path
@@ -39,6 +40,6 @@ def import_results(
         path, shown, text, force=force, instead="edit it instead, or pass --force to replace it"
     )
     rows = text.count("\n") - 1
-    click.echo(f"Wrote {shown}: {rows} results from {workbook.name}.")
+    click.echo(f"Wrote {shown_name(shown)}: {rows} results from {shown_name(workbook.name)}.")
     if backup:
-        click.echo(f"The previous file is kept as {backup}.")
+        click.echo(f"The previous file is kept as {shown_name(backup)}.")

@@ -65,6 +65,7 @@ def report(
     """Write the exception report for PERIOD (e.g. Q3-2017): Table 1, the indicators that
     missed target in words, indicator tables with footnotes, and high level risks."""
     from barnet_rag.api import rate_project
+    from barnet_rag.errors import shown_name
     from barnet_rag.outputs.reporting import build_report
     from barnet_rag.outputs.templating import render_report, write_report
     from barnet_rag.project.loading import load_project
@@ -92,4 +93,4 @@ def report(
         write_report(context, output_format, stream, templates)
 
     write_with(output, render)
-    click.echo(f"Wrote {output}", err=True)
+    click.echo(f"Wrote {shown_name(output)}", err=True)

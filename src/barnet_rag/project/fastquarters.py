@@ -19,7 +19,7 @@ from barnet_rag.errors import BarnetRagError
 from barnet_rag.periods import Period
 from barnet_rag.project import resultscache
 from barnet_rag.project.plancache import PlanTable
-from barnet_rag.project.projectfiles import ResultFiles, read_bytes
+from barnet_rag.project.projectfiles import MAX_RESULTS_BYTES, ResultFiles, read_bytes
 from barnet_rag.project.resultsfile import (
     _RAGS,
     COLUMNS,
@@ -273,7 +273,7 @@ class Quarters:
                 self.read[period] = None
             else:
                 try:
-                    data = read_bytes(path, str(path))
+                    data = read_bytes(path, str(path), MAX_RESULTS_BYTES)
                 except BarnetRagError:
                     raise Declined from None
                 self.read[period] = self._parse(data)

@@ -16,10 +16,11 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from barnet_rag.errors import InputError, Problem, UserError
+from barnet_rag.errors import InputError, Problem, UserError, shown_name
 from barnet_rag.periods import Period
 from barnet_rag.project.models import Indicator, Plan, QuarterResults, Scheme
 from barnet_rag.project.projectfiles import (
+    MAX_RESULTS_BYTES,
     ResultFiles,
     name_problem,
     read_bytes,
@@ -188,7 +189,7 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
     """Every ``plans/*.yaml`` in name order, with the problems found in and across them."""
     directory = root / "plans"
     if not directory.is_dir():
-        where = "the current directory" if root == Path() else str(root)
+        where = "the current directory" if root == Path() else shown_name(root)
         raise UserError(
             f"{where} is not a barnet-rag project: it has no plans/ directory "
             "(run in a project directory or pass --root DIR)"
@@ -273,7 +274,7 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         """Read one quarter's file, returning the rows that parsed and every problem."""
         path = self.files[period]
         shown = relative(path, self.root)
-        data = read_bytes(path, shown)
+        data = read_bytes(path, shown, MAX_RESULTS_BYTES)
         results, problems = parse_results(data, shown, self.indicators)
         return QuarterResults(period=period, source=shown, results=results), problems
 

@@ -48,11 +48,16 @@ def name_problem(path: Path, root: Path) -> Problem | None:
     return None
 
 
-def read_bytes(path: Path, shown: str) -> bytes:
+#: Far beyond any quarter's results file (a national project's quarter, 100,000
+#: indicators, is about 3 MB): a bigger file is refused before it is read.
+MAX_RESULTS_BYTES = 20_000_000
+
+
+def read_bytes(path: Path, shown: str, limit: int | None = None) -> bytes:
     """Read a file, turning a missing, unreadable or directory path into a clear error.
 
     Anything but a regular file (a named pipe, a device) is refused before it is opened:
-    reading one could block forever.
+    reading one could block forever. A file of more than ``limit`` bytes is refused too.
     """
     try:
         if path.is_symlink() and not path.exists():
@@ -75,6 +80,18 @@ def read_bytes(path: Path, shown: str) -> bytes:
                         "is not a regular file (a named pipe or device?)",
                         shown,
                         hint="replace it with the file itself",
+                    )
+                ]
+            )
+        if limit is not None and (size := path.stat().st_size) > limit:
+            raise InputError(
+                [
+                    Problem(
+                        "file-too-large",
+                        f"is {size:,} bytes, far more than a quarter's results "
+                        f"(the limit is {limit:,} bytes)",
+                        shown,
+                        hint="check that it is the right file",
                     )
                 ]
             )
@@ -173,7 +190,7 @@ class ResultFiles:
 #: a workbook that unpacks to more, or has a sheet of more rows, is refused before
 #: openpyxl opens it, so that a zip bomb cannot take gigabytes.
 MAX_WORKBOOK_BYTES = 100_000_000
-MAX_WORKBOOK_ROWS = 100_000
+MAX_WORKBOOK_ROWS = 200_000
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 

@@ -156,6 +156,7 @@ def parse_results(
     results: dict[str, Result] = {}
     lines: dict[str, int] = {}
     capped = CappedProblems()
+    ref_at = header.index("ref")
     while True:
         start = rows.line_num + 1
         try:
@@ -181,10 +182,10 @@ def parse_results(
                 )
             )
             continue
-        cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-        if capped.full("unknown-ref") and cells["ref"] and cells["ref"] not in indicators:
+        if capped.full("unknown-ref") and (ref := row[ref_at].strip()) and ref not in indicators:
             capped.count("unknown-ref", line)  # no did-you-mean search for each of a million rows
             continue
+        cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
         result, found = _parse_row(cells, shown, line, indicators)
         capped.extend(found)
         if result is None:
