@@ -7,6 +7,8 @@ now shown as Python writes them (quoted, ``\\n`` escaped) whenever they hold one
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -97,3 +99,23 @@ def test_a_crafted_output_directory_is_quoted(project: Path) -> None:
         "does not exist (create it first)\n"
     )
     assert no_command_lines(err)
+
+
+@pytest.mark.skipif(not hasattr(os, "fsencode"), reason="needs byte file names")
+def test_names_that_are_not_utf8_keep_json_and_annotations_valid(project: Path) -> None:
+    name = os.fsdecode(b"Q3\xff.csv")
+    try:
+        (project / "results/2017-18" / name).write_text("ref,value\n", encoding="utf-8")
+    except (UnicodeEncodeError, OSError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--root", str(project)])
+    assert result.exit_code == 1
+    result.stdout_bytes.decode("utf-8")  # valid UTF-8 throughout
+    problems = json.loads(result.stdout)["problems"]
+    assert problems[0]["file"] == "results/2017-18/Q3\udcff.csv"  # the escape decodes back
+    code, out, _ = invoke("check", "--format", "github", "--root", str(project))
+    assert code == 1
+    assert out == (
+        "::error file='results/2017-18/Q3\\udcff.csv'::file name 'Q3\\udcff.csv' is not a "
+        "quarter's results file (name it Q1.csv, Q2.csv, Q3.csv or Q4.csv)\n"
+    )

@@ -8,6 +8,7 @@ directory is not a project.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,13 +45,32 @@ def check(
 
     report = check_project(root, period, strict)
     if output_format == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(_escape_surrogates(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)))
     elif output_format == "github":
         for line in github_lines(report):
             click.echo(line)
     else:
         print_report(report)
     ctx.exit(report.exit_code)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """JSON whose file names hold bytes that are not UTF-8 (read as lone surrogates):
+    each written as its ``\\udcff`` escape, so the output stays valid UTF-8."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _utf8_name(name: str) -> str:
+    """The file name itself, which GitHub can match to the repository's file, unless it
+    holds bytes that are not UTF-8: then quoted with escapes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return shown_name(name)
+    return name
 
 
 def _escape_data(text: str) -> str:
@@ -73,7 +93,7 @@ def github_lines(report: CheckReport) -> list[str]:
     for problem in report.problems:
         properties = []
         if problem.file is not None:
-            properties.append(f"file={_escape_property(problem.file)}")
+            properties.append(f"file={_escape_property(_utf8_name(problem.file))}")
             if problem.line is not None:
                 properties.append(f"line={problem.line}")
                 col = report.column_number(problem)
