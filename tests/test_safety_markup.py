@@ -98,3 +98,15 @@ def test_explain_prints_the_label_and_title_as_typed(hostile: Path) -> None:
 def test_the_progress_console_reads_no_markup(capsys: pytest.CaptureFixture[str]) -> None:
     console(stderr=True, piped_width=80).print("Rating [blink]Q3[/blink] [/] :smile:")
     assert capsys.readouterr().err == "Rating [blink]Q3[/blink] [/] :smile:\n"
+
+
+def test_every_console_is_the_literal_one() -> None:
+    """No command builds its own rich Console, which would read markup again."""
+    source = Path(__file__).resolve().parent.parent / "src" / "barnet_rag"
+    builders = sorted(
+        path.relative_to(source).as_posix()
+        for path in source.rglob("*.py")
+        if "Console(" in path.read_text(encoding="utf-8")
+        or "import Console" in path.read_text(encoding="utf-8")
+    )
+    assert builders == ["cli/terminal.py"]

@@ -287,3 +287,14 @@ def test_a_leftover_temp_file_is_passed_over_and_noted_by_check(project: Path) -
         )
     ]
     assert report.exit_code == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a POSIX system")
+def test_new_quarter_force_onto_a_named_pipe_is_refused_without_hanging(project: Path) -> None:
+    os.mkfifo(project / "results/2017-18/Q4.csv")
+    assert invoke("new-quarter", "Q4-2017", "--force", "--root", str(project)) == (
+        2,
+        "",
+        "error: cannot write results/2017-18/Q4.csv: it is a named pipe, not a regular file "
+        "(move it away first)\n",
+    )

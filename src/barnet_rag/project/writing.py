@@ -210,6 +210,12 @@ def write_new_file(
     force it.
     """
     backup = None
+    if path.exists() and not path.is_file():  # copying a named pipe would hang
+        kind = _kind(path.stat().st_mode)
+        raise UserError(
+            f"cannot write {shown_name(shown)}: it is {kind}, not a regular file "
+            "(move it away first)"
+        )
     if path.exists():
         kept = shown[: len(shown) - len(path.name)] + next_backup(path).name
         if not force:
