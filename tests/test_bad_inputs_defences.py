@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import barnet_rag.api
 from barnet_rag import __version__
-from barnet_rag.cli import ISSUES_URL, main
+from barnet_rag.cli import main
 from barnet_rag.errors import UserError
 from barnet_rag.project.loading import load_model
 from barnet_rag.project.models import Plan
@@ -68,8 +68,9 @@ def test_an_unexpected_exception_is_a_short_bug_report_without_traceback(
     assert invoke("rate", "Q3-2017") == (
         3,
         "",
-        f"barnet-rag {__version__} hit a bug (RuntimeError). Please report it at "
-        f"{ISSUES_URL} with the command you ran; add --debug for the full traceback.\n",
+        f"barnet-rag {__version__} hit a bug (RuntimeError). Please report it with the "
+        'command you ran (see "Reporting problems" in README.md); add --debug for the full '
+        "traceback.\n",
     )
 
 

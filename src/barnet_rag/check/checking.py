@@ -29,7 +29,7 @@ from barnet_rag.project.loading import (
     scheme_problems,
 )
 from barnet_rag.project.models import Plan, QuarterResults, Scheme
-from barnet_rag.project.projectfiles import read_bytes, relative
+from barnet_rag.project.projectfiles import MAX_RESULTS_BYTES, read_bytes, relative
 from barnet_rag.project.writing import BACKUP_SUFFIX
 from barnet_rag.project.yamlfile import read_yaml
 
@@ -135,7 +135,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     problems += _risk_problems(root, plans)
     indicators = {i.ref: i for _, plan in plans for i in plan.indicators}
     store = ResultsStore(root, indicators)
-    problems += store.problems + _backups(root)
+    problems += store.problems + _backups(root) + _leftovers(store.leftovers, root)
     quarters = {p: _read_quarter(store, p) for p in store}
     selected = sorted(quarters) if period is None else [period]
     if period is not None and period not in quarters:
@@ -185,7 +185,7 @@ def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
     path = store.files[period]
     quarter = _Quarter(shown=relative(path, store.root))
     try:
-        data = read_bytes(path, quarter.shown)
+        data = read_bytes(path, quarter.shown, MAX_RESULTS_BYTES)
         quarter.results, quarter.problems = store.read(period)
     except InputError as error:
         quarter.problems = error.problems
@@ -347,6 +347,21 @@ def _backups(root: Path) -> list[Problem]:
             severity="warning",
         )
         for path in sorted((root / "results").glob(f"*/*{BACKUP_SUFFIX}"))
+    ]
+
+
+def _leftovers(paths: Sequence[Path], root: Path) -> list[Problem]:
+    """Temp files a write stopped by a crash or ``kill -9`` left: a warning, as they are
+    passed over when loading."""
+    return [
+        Problem(
+            "leftover-temp-file",
+            "a temporary file left by an interrupted barnet-rag write; it is not read",
+            relative(path, root),
+            hint="delete it",
+            severity="warning",
+        )
+        for path in paths
     ]
 
 

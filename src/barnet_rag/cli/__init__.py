@@ -8,6 +8,7 @@ commands that need them, so ``--help`` and ``rate`` start fast.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from typing import Any
@@ -15,21 +16,41 @@ from typing import Any
 import click
 
 from barnet_rag import __version__
-from barnet_rag.errors import BarnetRagError, InputError
+from barnet_rag.errors import BarnetRagError, InputError, Terminated, printable
 
 # barnet-rag uses no pydantic plugins. Without this, building the first model scans every
 # installed distribution's entry points for them (a few ms of each command's start-up);
 # setdefault keeps a user's own PYDANTIC_DISABLE_PLUGINS. Set before any model is imported.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-ISSUES_URL = "https://github.com/barnet-rag/barnet-rag/issues"
+#: Where the bug message sends people: a section of the README that exists (a test checks).
+REPORTING = 'see "Reporting problems" in README.md'
 BUG_EXIT = 3
 #: What a shell reports for a process stopped by SIGPIPE: the reader of our output went away.
 BROKEN_PIPE_EXIT = 141
+#: Output that cannot be written for lack of room: the user's to fix.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class RagGroup(click.Group):
     """A click group that turns barnet-rag errors into messages and exit codes."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # ``barnet-rag --help | head`` or ``--version > /dev/full``: options that print
+        # while the command line is parsed, before :meth:`invoke`.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except OSError as error:
+            code = output_failure(error)
+            if code is None:
+                raise
+            raise click.exceptions.Exit(code) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -42,24 +63,49 @@ class RagGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
-        except BrokenPipeError:
-            # `barnet-rag rate ... | head`: the reader stopped; no message, as for other tools.
-            # Point stdout at /dev/null so the interpreter's last flush cannot fail again.
-            with contextlib.suppress(OSError, ValueError):
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-            ctx.exit(BROKEN_PIPE_EXIT)
-        except Exception:
+        except Terminated:
+            click.echo("Terminated.", err=True)
+            ctx.exit(Terminated.exit_code)
+        except Exception as error:
+            code = output_failure(error) if isinstance(error, OSError) else None
+            if code is not None:
+                ctx.exit(code)
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            kind = sys.exc_info()[0]
-            name = kind.__name__ if kind else "error"
-            click.echo(
-                f"barnet-rag {__version__} hit a bug ({name}). Please report it at "
-                f"{ISSUES_URL} with the command you ran; add --debug for the full traceback.",
-                err=True,
-            )
+            click.echo(bug_message(type(error).__name__), err=True)
             ctx.exit(BUG_EXIT)
+
+
+def bug_message(name: str) -> str:
+    """The one line an unexpected exception prints (exit 3)."""
+    return (
+        f"barnet-rag {__version__} hit a bug ({name}). Please report it with the command "
+        f"you ran ({REPORTING}); add --debug for the full traceback."
+    )
+
+
+def output_failure(error: OSError) -> int | None:
+    """The exit code for output that could not be written, or None for another OSError.
+
+    ``barnet-rag rate ... | head``: the reader stopped; 141 and no message, as for other
+    tools. ``> /dev/full`` or a full disk: a message and 2, as it is the user's to fix.
+    """
+    if isinstance(error, BrokenPipeError):
+        quiet_stdout()
+        return BROKEN_PIPE_EXIT
+    if error.errno in _WRITE_ERRNOS:
+        quiet_stdout()
+        with contextlib.suppress(OSError, ValueError):
+            click.echo(f"error: cannot write the output: {os.strerror(error.errno)}", err=True)
+        return 2
+    return None
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def run() -> None:
@@ -75,23 +121,39 @@ def run() -> None:
     if code is not None and not isinstance(code, int):
         click.echo(code, err=True)
         code = 1
+    code = flush_streams(code or 0)
+    os._exit(code)
+
+
+def flush_streams(code: int) -> int:
+    """Flush stdout and stderr: the exit code, changed when output could not be written
+    (141 for a closed pipe, 2 with a message for a full disk)."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except BrokenPipeError:
             code = BROKEN_PIPE_EXIT
-        except (OSError, ValueError):
+        except OSError as error:
+            if stream is sys.stdout and code in (0, 1):
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(f"error: cannot write the output: {error.strerror}\n")
+                    sys.stderr.flush()
+                code = 2
+            quiet_stdout()
+        except ValueError:
             pass
-    os._exit(code or 0)
+    return code
 
 
 def report_error(error: BarnetRagError) -> None:
-    """Print a user error on stderr: one line per located problem."""
+    """Print a user error on stderr: one line per located problem. A control character
+    that came from a file or its name is escaped, so that no message splits into a line
+    of its own (``::add-mask::Red`` for GitHub Actions)."""
     if isinstance(error, InputError):
         for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
+            click.echo(f"error: {printable(str(problem))}", err=True)
     else:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {printable(str(error))}", err=True)
 
 
 @click.group(

@@ -33,7 +33,8 @@ def chart(period: Period, ref: str, output: Path | None, root: Path) -> None:
     if output is None:
         click.echo(svg, nl=False)
     else:
+        from barnet_rag.errors import shown_name
         from barnet_rag.project.writing import write_atomic
 
         write_atomic(output, svg)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {shown_name(output)}", err=True)

@@ -8,15 +8,14 @@ directory is not a project.
 from __future__ import annotations
 
 import json
-import os
-import sys
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from barnet_rag.cli.common import PERIOD, format_option, root_option
-from barnet_rag.errors import Problem
+from barnet_rag.errors import Problem, shown_name
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:  # checking imports the models (pydantic): only when the command runs
@@ -46,13 +45,32 @@ def check(
 
     report = check_project(root, period, strict)
     if output_format == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(_escape_surrogates(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)))
     elif output_format == "github":
         for line in github_lines(report):
             click.echo(line)
     else:
         print_report(report)
     ctx.exit(report.exit_code)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """JSON whose file names hold bytes that are not UTF-8 (read as lone surrogates):
+    each written as its ``\\udcff`` escape, so the output stays valid UTF-8."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _utf8_name(name: str) -> str:
+    """The file name itself, which GitHub can match to the repository's file, unless it
+    holds bytes that are not UTF-8: then quoted with escapes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return shown_name(name)
+    return name
 
 
 def _escape_data(text: str) -> str:
@@ -75,7 +93,7 @@ def github_lines(report: CheckReport) -> list[str]:
     for problem in report.problems:
         properties = []
         if problem.file is not None:
-            properties.append(f"file={_escape_property(problem.file)}")
+            properties.append(f"file={_escape_property(_utf8_name(problem.file))}")
             if problem.line is not None:
                 properties.append(f"line={problem.line}")
                 col = report.column_number(problem)
@@ -105,17 +123,17 @@ def summary_line(report: CheckReport) -> str:
 
 def print_report(report: CheckReport) -> None:
     """A rich table per file with problems, then a one-line summary."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    console = Console(highlight=False, width=PIPED_WIDTH if piped else None)
+    from barnet_rag.cli.terminal import console as literal_console
+
+    console = literal_console(piped_width=PIPED_WIDTH)
     files: dict[str, list[Problem]] = {}
     for problem in report.problems:
         files.setdefault(problem.file or "(project)", []).append(problem)
     for name, problems in files.items():
-        table = Table(title=name, title_justify="left")
+        table = Table(title=shown_name(name), title_justify="left")
         table.add_column("Line", justify="right", no_wrap=True)
         table.add_column("Where", no_wrap=True)
         table.add_column("Severity", no_wrap=True)

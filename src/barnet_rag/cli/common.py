@@ -90,3 +90,15 @@ def format_option(choices: list[str], help_text: str) -> Callable[[F], F]:
         show_default=True,
         help=help_text,
     )
+
+
+class OutputPath(click.Path):
+    """``-o FILE``: a file to write; an empty name is refused rather than read as ``.``."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("the file name is empty (give a file, e.g. -o q3.html)", param, ctx)
+        return super().convert(value, param, ctx)

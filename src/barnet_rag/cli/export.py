@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_option
+from barnet_rag.cli.common import PERIOD, OutputPath, format_option, plan_option, root_option
 from barnet_rag.errors import UsageError
 from barnet_rag.periods import Period
 
@@ -33,7 +32,7 @@ STDOUT = Path("-")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(),
     default=STDOUT,
     show_default="stdout",
     help="File to write (atomically); XLSX needs one.",
@@ -69,10 +68,7 @@ def export(
     )
     writer = WRITERS[output_format]
     if output == STDOUT:
-        try:
-            writer(rows, sys.stdout)
-            sys.stdout.flush()
-        except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        writer(rows, sys.stdout)  # a closed pipe (| head) ends with 141, as for every command
+        sys.stdout.flush()
     else:
         write_with(output, lambda stream: writer(rows, stream), binary=output_format == "xlsx")

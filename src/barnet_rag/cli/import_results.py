@@ -29,11 +29,13 @@ def import_results(
 
     Nothing is written unless every cell can be read: a sheet for another quarter, an empty
     sheet, a second value column or a true/false value is an error naming the cell."""
+    from barnet_rag.errors import shown_name
     from barnet_rag.project.excel_import import read_sheet
     from barnet_rag.project.loading import load_project
-    from barnet_rag.project.projectfiles import relative, results_path
+    from barnet_rag.project.projectfiles import check_workbook, relative, results_path
     from barnet_rag.project.writing import write_new_file
 
+    check_workbook(workbook)
     project = load_project(root)
     indicators = {i.ref: i for p in project.plans for i in p.indicators}
     imported = read_sheet(workbook, period, indicators, sheet)
@@ -48,8 +50,10 @@ def import_results(
     )
     source = workbook.name + (f", sheet {imported.sheet!r}" if imported.several_sheets else "")
     missing = f" ({imported.not_reported} not reported)" if imported.not_reported else ""
-    click.echo(f"Wrote {shown}: {imported.results} results{missing} from {source}.")
+    click.echo(
+        f"Wrote {shown_name(shown)}: {imported.results} results{missing} from {shown_name(source)}."
+    )
     if imported.ignored:
         click.echo(f"Not imported (not results columns): {', '.join(imported.ignored)}.")
     if backup:
-        click.echo(f"The previous file is kept as {backup}.")
+        click.echo(f"The previous file is kept as {shown_name(backup)}.")

@@ -14,7 +14,7 @@ def busy(message: str, *, slow: bool) -> Iterator[None]:
     if not (slow and sys.stderr.isatty()):
         yield
         return
-    from rich.console import Console
+    from barnet_rag.cli.terminal import console
 
-    with Console(stderr=True).status(message):
+    with console(stderr=True).status(message):
         yield

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -123,10 +122,9 @@ def rate_csv(
 def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[Tally]) -> None:
     """A rich table per plan with indicators to show, then the summary table; each fits the
     terminal with every number, rating and arrow whole (see :mod:`barnet_rag.cli.tablefit`)."""
-    from rich.console import Console
+    from barnet_rag.cli.terminal import console as literal_console
 
-    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    console = Console(highlight=False, width=PIPED_WIDTH if piped else None)
+    console = literal_console(piped_width=PIPED_WIDTH)
     by_plan: dict[str, list[TableRow]] = {}
     for indicator in indicators:
         by_plan.setdefault(indicator.plan, []).append(indicator)

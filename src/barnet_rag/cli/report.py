@@ -8,7 +8,7 @@ from typing import IO, Any, Literal
 
 import click
 
-from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_option
+from barnet_rag.cli.common import PERIOD, OutputPath, format_option, plan_option, root_option
 from barnet_rag.periods import Period
 
 #: The council's "high level risk" score; the same as risks.DEFAULT_THRESHOLD, repeated
@@ -31,7 +31,7 @@ DEFAULT_THRESHOLD = 15
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=OutputPath(),
     help="Write to FILE (atomically) instead of standard output.",
 )
 @click.option(
@@ -65,6 +65,7 @@ def report(
     """Write the exception report for PERIOD (e.g. Q3-2017): Table 1, the indicators that
     missed target in words, indicator tables with footnotes, and high level risks."""
     from barnet_rag.api import rate_project
+    from barnet_rag.errors import shown_name
     from barnet_rag.outputs.reporting import build_report
     from barnet_rag.outputs.templating import render_report, write_report
     from barnet_rag.project.loading import load_project
@@ -92,4 +93,4 @@ def report(
         write_report(context, output_format, stream, templates)
 
     write_with(output, render)
-    click.echo(f"Wrote {output}", err=True)
+    click.echo(f"Wrote {shown_name(output)}", err=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
@@ -41,6 +42,17 @@ WIDTH_SAMPLE = 2000
 MAX_WIDTH = 60
 #: The header row and the columns up to ``ref`` stay in view when scrolling.
 FREEZE_AT = "E2"
+#: Control characters an XLSX cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): tab,
+#: newline and carriage return are allowed.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_text(value: Any) -> Any:
+    """Text an XLSX cell can hold: a control character is written as its escape
+    (``\\x1b``), visibly, rather than crashing the export or being dropped unseen."""
+    if not isinstance(value, str):
+        return value
+    return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
 
 
 def export_fields() -> list[str]:
@@ -182,7 +194,7 @@ def write_xlsx_export(rows: Sequence[dict[str, Any]], stream: IO[bytes]) -> None
                 cell.number_format = number_format(name, value, unit)
                 cells.append(cell)
             else:
-                cells.append(neutralise(value))
+                cells.append(xlsx_text(neutralise(value)))
         sheet.append(cells)
     if rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{len(rows) + 1}"

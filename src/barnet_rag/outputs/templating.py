@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from barnet_rag.errors import UserError
+from barnet_rag.errors import UserError, shown_name
 from barnet_rag.outputs.reporting import ReportContext
 
 if TYPE_CHECKING:
@@ -59,6 +59,8 @@ def environment(fmt: Format, templates: Path | None = None) -> jinja2.Environmen
     import jinja2
     from markupsafe import Markup
 
+    if templates is not None:
+        check_template_dir(templates)
     dirs = ([templates] if templates is not None else []) + default_template_dirs()
     if not dirs:
         raise UserError("the report templates are missing from this installation")
@@ -79,6 +81,29 @@ def environment(fmt: Format, templates: Path | None = None) -> jinja2.Environmen
     )
     env.filters["sup"] = lambda n: Markup(superscript(int(n)))
     return env
+
+
+def check_template_dir(templates: Path) -> None:
+    """Refuse a ``--templates`` directory that is missing or holds no report template:
+    falling back to the shipped templates then would hide the mistake."""
+    shown = shown_name(templates)
+    if not templates.is_dir():
+        raise UserError(
+            f"--templates {shown}: no such directory (give the directory of your templates)"
+        )
+    if not any((templates / name).is_file() for name in TEMPLATE_NAMES.values()):
+        raise UserError(
+            f"--templates {shown}: holds neither {TEMPLATE_NAMES['md']} nor "
+            f"{TEMPLATE_NAMES['html']} (put your templates there under these names)"
+        )
+
+
+def _template_file(name: str, templates: Path | None) -> str:
+    """The file the loader reads for template ``name``, as shown in messages."""
+    for directory in ([templates] if templates is not None else []) + default_template_dirs():
+        if (directory / name).is_file():
+            return shown_name(directory / name)
+    return name
 
 
 def _template_line(error: BaseException) -> str:
@@ -105,6 +130,19 @@ def _chunks(context: ReportContext, fmt: Format, templates: Path | None) -> Iter
         raise UserError(
             f"{_template_line(error)}template uses an undefined value: {error.message} "
             "(docs/reports.md lists the fields a template can use)"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise UserError(
+            f"{_template_file(TEMPLATE_NAMES[fmt], templates)}: is not UTF-8 text "
+            f"(byte {error.start}); save the template as UTF-8"
+        ) from None
+    except Exception as error:
+        where = _template_line(error)
+        if not where:
+            raise  # not raised inside a template: a bug of ours
+        raise UserError(
+            f"{where}the template failed: {type(error).__name__}: {error} "
+            "(fix the expression on that line)"
         ) from None
 
 

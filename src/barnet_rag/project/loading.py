@@ -16,10 +16,17 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from barnet_rag.errors import InputError, Problem, UserError
+from barnet_rag.errors import InputError, Problem, UserError, shown_name
 from barnet_rag.periods import Period
 from barnet_rag.project.models import Indicator, Plan, QuarterResults, Scheme
-from barnet_rag.project.projectfiles import ResultFiles, read_bytes, relative, results_path
+from barnet_rag.project.projectfiles import (
+    MAX_RESULTS_BYTES,
+    ResultFiles,
+    name_problem,
+    read_bytes,
+    relative,
+    results_path,
+)
 from barnet_rag.project.resultsfile import parse_results
 from barnet_rag.project.schemes import available_schemes
 
@@ -182,7 +189,7 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
     """Every ``plans/*.yaml`` in name order, with the problems found in and across them."""
     directory = root / "plans"
     if not directory.is_dir():
-        where = "the current directory" if root == Path() else str(root)
+        where = "the current directory" if root == Path() else shown_name(root)
         raise UserError(
             f"{where} is not a barnet-rag project: it has no plans/ directory "
             "(run in a project directory or pass --root DIR)"
@@ -190,6 +197,9 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
     plans: list[tuple[str, Plan]] = []
     problems: list[Problem] = []
     for path in sorted(directory.glob("*.yaml")):
+        if (bad_name := name_problem(path, root)) is not None:
+            problems.append(bad_name)
+            continue
         plan, found = load_model(path, root, Plan)
         problems.extend(found)
         if plan is not None:
@@ -264,7 +274,7 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         """Read one quarter's file, returning the rows that parsed and every problem."""
         path = self.files[period]
         shown = relative(path, self.root)
-        data = read_bytes(path, shown)
+        data = read_bytes(path, shown, MAX_RESULTS_BYTES)
         results, problems = parse_results(data, shown, self.indicators)
         return QuarterResults(period=period, source=shown, results=results), problems
 

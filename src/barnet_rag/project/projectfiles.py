@@ -8,10 +8,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from barnet_rag.errors import InputError, Problem
+from barnet_rag.errors import InputError, Problem, UserError, shown_name
 from barnet_rag.periods import Period, parse_financial_year
-from barnet_rag.project.writing import BACKUP_SUFFIX
+from barnet_rag.project.writing import BACKUP_SUFFIX, is_temp_file
+
+if TYPE_CHECKING:
+    import zipfile
 
 _QUARTER_FILE = re.compile(r"^Q([1-4])\.csv$")
 
@@ -34,13 +38,45 @@ def relative(path: Path, root: Path) -> str:
     return shown
 
 
-def read_bytes(path: Path, shown: str) -> bytes:
+def name_problem(path: Path, root: Path) -> Problem | None:
+    """A problem for a file whose name is not UTF-8 (bytes from another system's encoding):
+    such a name cannot be shown, cached or written into a report as it is."""
+    try:
+        relative(path, root).encode("utf-8")
+    except UnicodeEncodeError:
+        return Problem(
+            "file-name",
+            "the file name is not UTF-8 text",
+            shown_name(relative(path, root)),
+            hint="rename the file using letters, digits, - and _",
+        )
+    return None
+
+
+#: Far beyond any quarter's results file (a national project's quarter, 100,000
+#: indicators, is about 3 MB): a bigger file is refused before it is read.
+MAX_RESULTS_BYTES = 20_000_000
+
+
+def read_bytes(path: Path, shown: str, limit: int | None = None) -> bytes:
     """Read a file, turning a missing, unreadable or directory path into a clear error.
 
     Anything but a regular file (a named pipe, a device) is refused before it is opened:
-    reading one could block forever.
+    reading one could block forever. A file of more than ``limit`` bytes is refused too.
     """
     try:
+        if path.is_symlink() and not path.exists():
+            raise InputError(
+                [
+                    Problem(
+                        "dangling-link",
+                        f"is a symbolic link to {shown_name(path.readlink())}, "
+                        "which does not exist",
+                        shown,
+                        hint="point the link at the file, or remove it",
+                    )
+                ]
+            )
         if path.exists() and not path.is_dir() and not path.is_file():
             raise InputError(
                 [
@@ -49,6 +85,18 @@ def read_bytes(path: Path, shown: str) -> bytes:
                         "is not a regular file (a named pipe or device?)",
                         shown,
                         hint="replace it with the file itself",
+                    )
+                ]
+            )
+        if limit is not None and (size := path.stat().st_size) > limit:
+            raise InputError(
+                [
+                    Problem(
+                        "file-too-large",
+                        f"is {size:,} bytes, far more than a quarter's results "
+                        f"(the limit is {limit:,} bytes)",
+                        shown,
+                        hint="check that it is the right file",
                     )
                 ]
             )
@@ -87,6 +135,9 @@ class ResultFiles:
         self.root = root
         self.files: dict[Period, Path] = {}
         self.problems: list[Problem] = []
+        #: Temp files an interrupted write of ours left (``.Q3.csv.k2j4_x9a.tmp``): passed
+        #: over when loading; ``check`` notes them.
+        self.leftovers: list[Path] = []
         self._discover()
 
     def _discover(self) -> None:
@@ -94,6 +145,9 @@ class ResultFiles:
         if not directory.is_dir():
             return
         for year_dir in sorted(directory.iterdir()):
+            if is_temp_file(year_dir.name) and not year_dir.is_dir():
+                self.leftovers.append(year_dir)
+                continue
             shown = relative(year_dir, self.root)
             if not year_dir.is_dir():
                 self.problems.append(
@@ -120,6 +174,9 @@ class ResultFiles:
             for path in sorted(year_dir.iterdir()):
                 if path.name.endswith(BACKUP_SUFFIX):
                     continue  # a copy kept by ``new-quarter --force``; ``check`` warns
+                if is_temp_file(path.name):
+                    self.leftovers.append(path)
+                    continue
                 match = _QUARTER_FILE.match(path.name)
                 if match is None:
                     self.problems.append(
@@ -132,3 +189,64 @@ class ResultFiles:
                     )
                     continue
                 self.files[Period(year, int(match[1]))] = path
+
+
+#: Far beyond any quarter's results (a national project's quarter is a few megabytes):
+#: a workbook that unpacks to more, or has a sheet of more rows, is refused before
+#: openpyxl opens it, so that a zip bomb cannot take gigabytes.
+MAX_WORKBOOK_BYTES = 100_000_000
+MAX_WORKBOOK_ROWS = 200_000
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that is not a regular file (a named pipe would hang the import),
+    or whose declared size or row count is far beyond any quarter's results.
+
+    The zip's declared sizes bound what unpacking can produce (Python's zipfile stops at
+    them), so the sheets' rows are counted in a stream within that bound.
+    """
+    import zipfile
+
+    shown = shown_name(path)
+    if path.exists() and not path.is_file():
+        kind = "a directory" if path.is_dir() else "not a regular file (a named pipe or device?)"
+        raise UserError(f"{shown}: is {kind}; give the .xlsx file itself")
+    try:
+        book = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip, missing or unreadable: the workbook reader says so
+    with book:
+        members = book.infolist()
+        declared = sum(m.file_size for m in members)
+        if declared > MAX_WORKBOOK_BYTES:
+            raise UserError(
+                f"{shown}: unpacks to {declared:,} bytes, more than the limit of "
+                f"{MAX_WORKBOOK_BYTES:,} for a quarter's results; import a workbook holding "
+                "only the quarter's sheet"
+            )
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                rows = _count_rows(book, member)
+                if rows > MAX_WORKBOOK_ROWS:
+                    raise UserError(
+                        f"{shown}: a sheet has more than {MAX_WORKBOOK_ROWS:,} rows, far more "
+                        "than a quarter's results; import a workbook holding only the "
+                        "quarter's sheet"
+                    )
+
+
+def _count_rows(book: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    """The ``<row>`` elements in a worksheet's XML, read in chunks; stops past the limit."""
+    import zipfile
+
+    rows, tail = 0, b""
+    try:
+        with book.open(member) as stream:
+            while (chunk := stream.read(1 << 20)) and rows <= MAX_WORKBOOK_ROWS:
+                data = tail + chunk  # a tag split between two chunks is counted once
+                rows += len(_ROW_TAG.findall(data)) - len(_ROW_TAG.findall(tail))
+                tail = data[-32:]
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+        return 0  # a damaged member: the workbook reader reports it
+    return rows

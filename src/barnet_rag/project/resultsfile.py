@@ -10,10 +10,11 @@ import csv
 import difflib
 import io
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from barnet_rag.errors import Problem
+from barnet_rag.errors import CappedProblems, Problem
 from barnet_rag.terms import Rag
 
 if TYPE_CHECKING:  # the models import pydantic; the columnar path uses only parse_value
@@ -79,11 +80,14 @@ def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
 
 
 def _header_problems(header: list[str], shown: str) -> list[Problem]:
-    problems = []
+    capped = CappedProblems()
     for name in header:
         if name not in COLUMNS:
+            if capped.full("unknown-column"):
+                capped.count("unknown-column", 1)
+                continue
             close = difflib.get_close_matches(name, COLUMNS, n=1)
-            problems.append(
+            capped.add(
                 Problem(
                     "unknown-column",
                     f"unknown column {name!r}",
@@ -94,10 +98,12 @@ def _header_problems(header: list[str], shown: str) -> list[Problem]:
                     + f"columns: {', '.join(COLUMNS)}",
                 )
             )
-    for name in dict.fromkeys(n for n in header if header.count(n) > 1):
-        problems.append(
+    counts = Counter(header)
+    for name in dict.fromkeys(n for n in header if counts[n] > 1):
+        capped.add(
             Problem("duplicate-column", f"column {name!r} appears twice", shown, 1, column=name)
         )
+    problems = capped.result()
     for name in REQUIRED:
         if name not in header:
             problems.append(
@@ -149,6 +155,8 @@ def parse_results(
         return {}, problems
     results: dict[str, Result] = {}
     lines: dict[str, int] = {}
+    capped = CappedProblems()
+    ref_at = header.index("ref")
     while True:
         start = rows.line_num + 1
         try:
@@ -156,7 +164,7 @@ def parse_results(
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(
+            capped.add(
                 Problem("csv-syntax", f"not valid CSV: {error}", shown, start, hint=_QUOTE_HINT)
             )
             break
@@ -164,7 +172,7 @@ def parse_results(
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(
+            capped.add(
                 Problem(
                     "ragged-row",
                     f"the row has {_cells(len(row))} but the header has {_cells(len(header))}",
@@ -174,13 +182,16 @@ def parse_results(
                 )
             )
             continue
+        if capped.full("unknown-ref") and (ref := row[ref_at].strip()) and ref not in indicators:
+            capped.count("unknown-ref", line)  # no did-you-mean search for each of a million rows
+            continue
         cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
         result, found = _parse_row(cells, shown, line, indicators)
-        problems.extend(found)
+        capped.extend(found)
         if result is None:
             continue
         if result.ref in results:
-            problems.append(
+            capped.add(
                 _cell_problem(
                     "duplicate-row",
                     f"ref {result.ref!r} appears again (first on line {lines[result.ref]})",
@@ -192,7 +203,7 @@ def parse_results(
             continue
         results[result.ref] = result
         lines[result.ref] = line
-    return results, problems
+    return results, problems + capped.result()
 
 
 def _cells(count: int) -> str:
