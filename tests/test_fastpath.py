@@ -99,6 +99,7 @@ def projects(draw: Any) -> dict[str, str]:
     """A project of one or two plans and results files for some of fourteen quarters."""
     files: dict[str, str] = {"schemes/short.yaml": SHORT_SCHEME}
     refs = []
+    units: dict[str, str] = {}
     count = 0
     for slug in draw(st.lists(st.sampled_from(["a", "b"]), min_size=1, unique=True)):
         size = draw(st.integers(1, 4))
@@ -115,6 +116,7 @@ def projects(draw: Any) -> dict[str, str]:
         }
         count += size
         refs += [i["ref"] for i in plan["indicators"]]
+        units.update({i["ref"]: i["unit"] for i in plan["indicators"]})
         files[f"plans/{slug}.yaml"] = json.dumps(plan)
     dense = draw(st.booleans())
     styles = {ref: draw(st.sampled_from(STYLES)) for ref in refs}
@@ -128,6 +130,8 @@ def projects(draw: Any) -> dict[str, str]:
             if draw(st.integers(0, 30 if dense else 5)) == 0:
                 continue
             value = draw(values(styles[ref], index, dense))
+            if units[ref] == "number":  # a % sign needs unit: percent
+                value = value.removesuffix("%")
             label = draw(st.sampled_from(["", "Autumn", "-dash"]))
             broken = changes[ref] == index or draw(st.integers(0, 40 if dense else 6)) == 0
             comparable = "no" if broken else ""

@@ -75,12 +75,12 @@ def test_a_formula_without_a_saved_value_says_to_save_in_excel(example_copy: Pat
 def test_text_in_a_number_cell_names_the_sheet_and_cell(example_copy: Path) -> None:
     book(
         example_copy / "t.xlsx",
-        [["ref", "label", "value"], ["CG/C33", "", 1], ["CG/S4", "A", "n/a"]],
+        [["ref", "label", "value"], ["CG/C33", "", 1], ["CG/S4", "A", "tbc"]],
     )
     code, _, err = run(example_copy, str(example_copy / "t.xlsx"), "--period", "Q3-2017", "--force")
     assert code == 2
     assert err == (
-        "error: Sheet1!C3: value 'n/a' is not a number; write e.g. 60, 60%, 1,234 or 69.4, "
+        "error: Sheet1!C3: value 'tbc' is not a number; write e.g. 60, 60%, 1,234 or 69.4, "
         "or leave it blank when not reported\n"
     )
 

@@ -23,7 +23,9 @@ from barnet_rag.project.projectfiles import ResultFiles, read_bytes
 from barnet_rag.project.resultsfile import (
     _RAGS,
     COLUMNS,
+    CONTROL,
     MAX_MAGNITUDE,
+    MULTILINE,
     REQUIRED,
     CellError,
     parse_value,
@@ -196,6 +198,21 @@ def _values(texts: list[str]) -> tuple[list[float | None], list[int]]:
     return [value for value, _ in parsed], [decimals for _, decimals in parsed]
 
 
+def _has_control(text: str, rows: list[list[str]]) -> bool:
+    """A control character in a cell, or a line break outside a note or comment cell:
+    what :func:`~barnet_rag.project.resultsfile.control_problems` reports."""
+    if CONTROL.search(text.replace("\r\n", "").replace("\n", "")):
+        return True
+    if len(rows) >= text.count("\n"):
+        return False  # no line break inside a cell
+    header = [h.strip() for h in rows[0]]
+    return any(
+        ("\n" in cell or "\r" in cell) and name not in MULTILINE
+        for row in rows
+        for name, cell in zip(header, row, strict=False)
+    )
+
+
 def _column(body: list[list[str]], at: int) -> list[str]:
     """One column of the rows, each cell stripped."""
     return list(map(str.strip, map(itemgetter(at), body)))
@@ -213,7 +230,7 @@ def parse_quarter(
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except (UnicodeDecodeError, csv.Error):
         raise Declined from None
-    if not rows:
+    if not rows or _has_control(text, rows):
         raise Declined
     header = [h.strip() for h in rows[0]]
     if (
@@ -240,6 +257,11 @@ def parse_quarter(
         if len(index) != len(refs) or not index.keys() <= units.keys():
             raise Declined  # a ref twice, or a ref no plan has
     values, decimals = _values(columns["value"])
+    if "%" in "".join(columns["value"]) and any(
+        t.endswith("%") and units[r] != "percent"
+        for r, t in zip(refs, columns["value"], strict=True)
+    ):
+        raise Declined  # a % sign on a number indicator
     present = [v for v in values if v is not None]
     if present and not 0 <= min(present) <= max(present) <= 100:
         for ref, value in zip(refs, values, strict=True):

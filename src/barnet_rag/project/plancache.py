@@ -32,8 +32,9 @@ from barnet_rag.terms import Dot, MissedRag
 if TYPE_CHECKING:
     from barnet_rag.project.models import Plan, Scheme
 
-#: Bump when :class:`PlanTable`'s file layout changes.
-CACHE_FORMAT = 3
+#: Bump when :class:`PlanTable`'s file layout, or how a plan is read, changes (4: targets
+#: such as "95%" are numbers).
+CACHE_FORMAT = 4
 #: Set to ``1`` to neither read nor write the cache.
 NO_CACHE_ENV = "BARNET_RAG_NO_CACHE"
 
