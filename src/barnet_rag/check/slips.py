@@ -117,7 +117,7 @@ def result_slips(
             earlier = _previous(result.ref, period, history, quarters)
             if earlier is None or earlier[1] == 0 or result.value == 0:
                 continue
-            ratio = abs(result.value / earlier[1])
+            ratio = round(abs(result.value / earlier[1]), 9)  # 67.6 / 6.76 is ten
             if 1 / SCALE_FACTOR <= ratio <= SCALE_FACTOR:
                 continue
             how = "more than ten times" if ratio > SCALE_FACTOR else "under a tenth of"
