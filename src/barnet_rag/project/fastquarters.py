@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from itertools import compress
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from barnet_rag.engine.spc import scaled_all
@@ -23,11 +23,11 @@ from barnet_rag.project.projectfiles import ResultFiles, read_bytes
 from barnet_rag.project.resultsfile import (
     _RAGS,
     COLUMNS,
-    CONTROL,
     MAX_MAGNITUDE,
     MULTILINE,
     REQUIRED,
     CellError,
+    has_control,
     parse_value,
 )
 from barnet_rag.terms import Rag
@@ -198,12 +198,12 @@ def _values(texts: list[str]) -> tuple[list[float | None], list[int]]:
     return [value for value, _ in parsed], [decimals for _, decimals in parsed]
 
 
-def _has_control(text: str, rows: list[list[str]]) -> bool:
+def _has_control(data: bytes, text: str, rows: list[list[str]]) -> bool:
     """A control character in a cell, or a line break outside a note or comment cell:
     what :func:`~barnet_rag.project.resultsfile.control_problems` reports."""
-    if CONTROL.search(text.replace("\r\n", "").replace("\n", "")):
+    if has_control(data):
         return True
-    if len(rows) >= text.count("\n"):
+    if len(rows) >= text.count("\n") + text.count("\r") - text.count("\r\n"):
         return False  # no line break inside a cell
     header = [h.strip() for h in rows[0]]
     return any(
@@ -230,7 +230,7 @@ def parse_quarter(
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except (UnicodeDecodeError, csv.Error):
         raise Declined from None
-    if not rows or _has_control(text, rows):
+    if not rows or _has_control(data, text, rows):
         raise Declined
     header = [h.strip() for h in rows[0]]
     if (
@@ -257,11 +257,10 @@ def parse_quarter(
         if len(index) != len(refs) or not index.keys() <= units.keys():
             raise Declined  # a ref twice, or a ref no plan has
     values, decimals = _values(columns["value"])
-    if "%" in "".join(columns["value"]) and any(
-        t.endswith("%") and units[r] != "percent"
-        for r, t in zip(refs, columns["value"], strict=True)
-    ):
-        raise Declined  # a % sign on a number indicator
+    if "%" in "".join(columns["value"]):
+        marked = compress(refs, map(methodcaller("endswith", "%"), columns["value"]))
+        if set(map(units.__getitem__, marked)) != {"percent"}:
+            raise Declined  # a % sign on a number indicator
     present = [v for v in values if v is not None]
     if present and not 0 <= min(present) <= max(present) <= 100:
         for ref, value in zip(refs, values, strict=True):

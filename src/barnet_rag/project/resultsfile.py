@@ -29,6 +29,19 @@ REQUIRED = ("ref", "value")
 MULTILINE = ("note", "comment")
 #: Unicode category Cc: no cell may hold one (bar line breaks in :data:`MULTILINE` cells).
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: Each byte mapped to 0 when it is a C0 control other than CR and LF, or DEL; else to 1.
+_CONTROL_BYTES = bytes(0 if (b < 0x20 and b not in b"\r\n") or b == 0x7F else 1 for b in range(256))
+#: The C1 controls U+0080-U+009F in UTF-8.
+_C1 = re.compile(b"\xc2[\x80-\x9f]")
+
+
+def has_control(data: bytes) -> bool:
+    """True when UTF-8 ``data`` holds a character of category Cc other than CR and LF.
+
+    A check of the bytes, without decoding, so that clean files (nearly all) cost little.
+    """
+    return 0 in data.translate(_CONTROL_BYTES) or (b"\xc2" in data and bool(_C1.search(data)))
+
 
 _RAGS: dict[str, Rag] = {
     "g": "G",
@@ -124,6 +137,9 @@ def parse_results(
             )
         ]
     problems = _header_problems(header, shown)
+    # Most files hold no control character at all: then only a row over several lines
+    # (a line break inside a quoted cell) needs its cells looked at.
+    controlled = has_control(data)
     if problems:
         return {}, problems
     results: dict[str, Result] = {}
@@ -141,7 +157,9 @@ def parse_results(
             )
             break
         line = rows.line_num
-        if not any(cell.strip() or CONTROL.search(cell) for cell in row):
+        if not any(cell.strip() for cell in row) and not (
+            controlled and any(CONTROL.search(cell) for cell in row)
+        ):
             continue
         if len(row) != len(header):
             problems.append(
@@ -154,7 +172,7 @@ def parse_results(
                 )
             )
             continue
-        controls = control_problems(header, row, shown, start)
+        controls = control_problems(header, row, shown, start) if controlled or line > start else []
         if controls:
             problems.extend(controls)
             continue
