@@ -16,7 +16,13 @@ from barnet_rag.cli import main
 from barnet_rag.errors import Problem
 from barnet_rag.project.fastquarters import Declined, parse_quarter
 from barnet_rag.project.models import Indicator
-from barnet_rag.project.resultsfile import RefSuggester, parse_results, parse_value
+from barnet_rag.project.resultsfile import (
+    CONTROL,
+    RefSuggester,
+    has_control,
+    parse_results,
+    parse_value,
+)
 
 SHOWN = "results/2017-18/Q3.csv"
 INDICATORS = {
@@ -236,3 +242,27 @@ def test_the_unknown_ref_hint_names_the_ref_in_another_case() -> None:
             hint="did you mean SC/2?",
         )
     ]
+
+
+@given(st.text(max_size=40))
+def test_the_byte_check_finds_exactly_the_control_characters_of_the_text(text: str) -> None:
+    expected = any(CONTROL.match(c) for c in text if c not in "\r\n")
+    assert has_control(text.encode("utf-8", "surrogatepass")) == expected
+
+
+@given(
+    st.text(st.characters(codec="utf-8", exclude_characters='",'), max_size=8),
+    st.sampled_from(["label", "note", "comment"]),
+)
+def test_the_columnar_parser_declines_exactly_where_the_parser_reports(
+    cell: str, column: str
+) -> None:
+    data = f'ref,value,{column}\nSC/1,60%,"{cell}"\nSC/2,380,\n'.encode()
+    _, problems = parse_results(data, SHOWN, INDICATORS)
+    try:
+        parse_quarter(data, UNITS)
+    except Declined:
+        declined = True
+    else:
+        declined = False
+    assert declined == bool(problems)
