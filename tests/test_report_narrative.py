@@ -71,7 +71,18 @@ CASES = {
         "74% against a target of 81%. This has significantly improved since it was last "
         "reported in Spring 2016 (60%).",
     ),
-    "improved within the interval since last reported": (
+    "improved beyond the interval but not significantly since last reported": (
+        {
+            "value": 66.0,
+            "last_year_value": None,
+            "dot_long": "no comparison",
+            "last_reported_value": 60.0,
+            "last_reported_label": "Spring 2016",
+        },
+        "66% against a target of 68%. This has improved since it was last reported in "
+        "Spring 2016 (60%).",
+    ),
+    "within the interval since last reported is unchanged": (
         {
             "value": 63.0,
             "last_year_value": None,
@@ -79,18 +90,18 @@ CASES = {
             "last_reported_value": 60.0,
             "last_reported_label": "Spring 2016",
         },
-        "63% against a target of 68%. This has improved since it was last reported in "
+        "63% against a target of 68%. This is unchanged since it was last reported in "
         "Spring 2016 (60%).",
     ),
     "significantly fallen since last reported, labelled by period": (
         {
-            "value": 50.0,
+            "value": 48.0,
             "last_year_value": None,
             "dot_long": "no comparison",
             "last_reported_value": 58.5,
             "last_reported_period": "Q1 2016/17",
         },
-        "50% against a target of 68%. This has significantly fallen since it was last "
+        "48% against a target of 68%. This has significantly fallen since it was last "
         "reported in Q1 2016/17 (58.5%).",
     ),
     "unchanged since last reported": (

@@ -16,6 +16,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from barnet_rag.check.slips import (
+    QuarterRows,
+    hidden_characters,
+    result_slips,
+    target_fractions,
+)
 from barnet_rag.engine.rating import choose_target, format_number, is_active, rate_period
 from barnet_rag.errors import InputError, Problem
 from barnet_rag.outputs.explaining import reason
@@ -28,7 +34,7 @@ from barnet_rag.project.loading import (
     read_text,
     scheme_problems,
 )
-from barnet_rag.project.models import Plan, QuarterResults, Scheme
+from barnet_rag.project.models import Indicator, Plan, QuarterResults, Scheme
 from barnet_rag.project.projectfiles import MAX_RESULTS_BYTES, read_bytes, relative
 from barnet_rag.project.writing import BACKUP_SUFFIX
 from barnet_rag.project.yamlfile import read_yaml
@@ -108,6 +114,7 @@ class _Quarter:
     header: list[str] | None = None
     refs: set[str] | None = None
     ref_at: dict[int, str] = field(default_factory=dict)
+    values: dict[int, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def tainted(self) -> set[str] | None:
@@ -133,7 +140,10 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
         scheme_problems([x for x in plans if x[1].scheme not in broken], schemes), root
     )
     problems += _risk_problems(root, plans)
-    indicators = {i.ref: i for _, plan in plans for i in plan.indicators}
+    indicators: dict[str, Indicator] = {}
+    for _, plan in plans:  # a ref defined twice is an error; its rows are read by the first
+        for indicator in plan.indicators:
+            indicators.setdefault(indicator.ref, indicator)
     store = ResultsStore(root, indicators)
     problems += store.problems + _backups(root) + _leftovers(store.leftovers, root)
     quarters = {p: _read_quarter(store, p) for p in store}
@@ -153,6 +163,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
             problems += _known_refs(quarters[p], unloaded)
             problems += _coverage(plans, p, quarters[p], strict)
     problems += _published(plans, schemes, problems, quarters, selected)
+    problems += _slips(root, plans, indicators, quarters, selected)
     headers = {q.shown: q.header for q in quarters.values() if q.header is not None}
     return CheckReport(
         root=str(root),
@@ -161,6 +172,25 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
         problems=_in_file_order(problems),
         headers=headers,
         checked_files=len(plans) + len(quarters),
+    )
+
+
+def _slips(
+    root: Path,
+    plans: Sequence[tuple[str, Plan]],
+    indicators: Mapping[str, Indicator],
+    quarters: Mapping[Period, _Quarter],
+    selected: Sequence[Period],
+) -> list[Problem]:
+    """Warnings for percent targets and results that look like fractions, and for results
+    ten times or a tenth of the previous one (:mod:`~barnet_rag.check.slips`)."""
+    rows = {
+        p: QuarterRows(q.shown, q.results, q.values)
+        for p, q in quarters.items()
+        if q.results is not None
+    }
+    return locate(target_fractions(plans), root) + result_slips(
+        indicators, rows, [p for p in selected if p in rows]
     )
 
 
@@ -193,6 +223,7 @@ def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
     try:
         reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
         header = [h.strip() for h in next(reader, [])]
+        after = reader.line_num
         rows = [(reader.line_num, row) for row in reader]
     except (UnicodeDecodeError, csv.Error):
         return quarter
@@ -201,6 +232,12 @@ def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
         at = header.index("ref")
         quarter.ref_at = {line: row[at].strip() for line, row in rows if len(row) > at}
         quarter.refs = set(quarter.ref_at.values())
+    if "value" in header:
+        at = header.index("value")
+        quarter.values = {line: row[at].strip() for line, row in rows if len(row) > at}
+    starts = [after + 1, *(end + 1 for end, _ in rows)]  # a row starts after the one before
+    spans = [(start, end, row) for start, (end, row) in zip(starts, rows, strict=False)]
+    quarter.problems += hidden_characters(quarter.shown, header, spans)
     return quarter
 
 

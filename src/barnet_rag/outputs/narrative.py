@@ -7,6 +7,8 @@ templates escape them for Markdown or HTML; nothing here knows either format.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from barnet_rag.outputs.display import format_target, format_value
 from barnet_rag.project.models import RatedIndicator, SummaryRow
 
@@ -14,6 +16,9 @@ _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", 
 
 #: Float noise below this is ignored when comparing results.
 _PRECISION = 9
+
+#: A survey's ± interval in points for a result (fixed, or from its sample size).
+Interval = Callable[[float], float]
 
 
 def number_in_words(count: int, *, capitalise: bool = False) -> str:
@@ -43,32 +48,53 @@ def _worse_word(indicator: RatedIndicator) -> str:
     return "fallen" if indicator.polarity == "bigger" else "risen"
 
 
-def _since_last_reported(indicator: RatedIndicator) -> str:
-    """For a result with nothing a year ago: the change since the latest earlier result."""
+def significant(
+    indicator: RatedIndicator, reference: float | None, interval: Interval | None = None
+) -> bool:
+    """True when the result and ``reference`` differ by more than their two intervals,
+    ``|v - r| > c_v + c_r``, so that the intervals do not overlap (DESIGN section 8).
+
+    Only a survey indicator has intervals: ``interval`` gives its survey's interval for a
+    result; without it both are the rated indicator's ``tolerance`` (a fixed interval).
+    An indicator without a survey never changes "significantly".
+    """
+    if indicator.survey is None or indicator.value is None or reference is None:
+        return False
+    value = indicator.value
+    of = interval or (lambda _: indicator.tolerance)
+    return round(abs(value - reference), _PRECISION) > round(of(value) + of(reference), _PRECISION)
+
+
+def _since_last_reported(indicator: RatedIndicator, interval: Interval | None) -> str:
+    """For a result with nothing a year ago: the change since the latest earlier result;
+    a change within the indicator's tolerance is no change."""
     assert indicator.value is not None and indicator.last_reported_value is not None
     earlier = indicator.last_reported_value
     shown = format_value(earlier, indicator.unit, decimals_of(earlier))
     when = indicator.last_reported_label or indicator.last_reported_period or "an earlier period"
     change = round(indicator.value - earlier, _PRECISION)
-    if change == 0:
+    if abs(change) <= round(indicator.tolerance, _PRECISION):
         return f"This is unchanged since it was last reported in {when} ({shown})."
     better = (change > 0) == (indicator.polarity == "bigger")
     word = "improved" if better else _worse_word(indicator)
-    significantly = "significantly " if abs(change) > indicator.tolerance else ""
+    significantly = "significantly " if significant(indicator, earlier, interval) else ""
     return f"This has {significantly}{word} since it was last reported in {when} ({shown})."
 
 
-def long_term_comparison(indicator: RatedIndicator) -> str:
+def long_term_comparison(indicator: RatedIndicator, interval: Interval | None = None) -> str:
     """The long-term Direction of Travel in words, e.g. 'This has fallen from the same time
-    last year (67%).'; empty when there is no result to compare."""
+    last year (67%).'; empty when there is no result to compare. ``interval`` is the
+    survey's interval for a result (see :func:`significant`)."""
     dot = indicator.dot_long
     last_year = format_value(
         indicator.last_year_value, indicator.unit, indicator.last_year_decimals, "not reported"
     )
+    moved = "significantly " if significant(indicator, indicator.last_year_value, interval) else ""
     if dot == "worsening":
-        return f"This has {_worse_word(indicator)} from the same time last year ({last_year})."
+        word = _worse_word(indicator)
+        return f"This has {moved}{word} from the same time last year ({last_year})."
     if dot == "improving":
-        return f"This has improved from the same time last year ({last_year})."
+        return f"This has {moved}improved from the same time last year ({last_year})."
     if dot == "same":
         if indicator.value == indicator.last_year_value:
             return f"This is unchanged from the same time last year ({last_year})."
@@ -82,22 +108,22 @@ def long_term_comparison(indicator: RatedIndicator) -> str:
         return "This indicator is new this year, so there is no result from last year to compare."
     if dot == "no comparison":
         if indicator.value is not None and indicator.last_reported_value is not None:
-            return _since_last_reported(indicator)
+            return _since_last_reported(indicator, interval)
         return "There is no result from the same time last year to compare with."
     return ""
 
 
-def exception_sentence(indicator: RatedIndicator) -> str:
+def exception_sentence(indicator: RatedIndicator, interval: Interval | None = None) -> str:
     """'60% against a target of 68%. This has fallen from the same time last year (67%).'"""
-    comparison = long_term_comparison(indicator)
+    comparison = long_term_comparison(indicator, interval)
     return f"{against_target(indicator)} {comparison}".rstrip()
 
 
-def bullet_text(indicator: RatedIndicator) -> str:
+def bullet_text(indicator: RatedIndicator, interval: Interval | None = None) -> str:
     """The whole narrative bullet as plain text, officer comment last."""
     text = (
         f"{indicator.ref} {indicator.title} (RAG rated {rag_phrase(indicator.rag)}) – "
-        f"{exception_sentence(indicator)}"
+        f"{exception_sentence(indicator, interval)}"
     )
     return f"{text} {clean(indicator.comment)}" if indicator.comment else text
 

@@ -36,6 +36,7 @@ from barnet_rag.project.models import (
     RatedPeriod,
     SpcRules,
     SummaryRow,
+    Survey,
 )
 from barnet_rag.project.risks import DEFAULT_THRESHOLD, RiskRegister
 from barnet_rag.terms import DOT_ARROWS, Dot, Rag
@@ -230,9 +231,11 @@ class _Notes:
         ]
 
 
-def tolerance_note(tolerance: float, survey: str | None = None) -> str:
-    """The seed's survey tolerance footnote, citing the interval."""
-    points = f"{tolerance:g}"
+def tolerance_note(tolerance: float | Sequence[float], survey: str | None = None) -> str:
+    """The seed's survey tolerance footnote, citing the interval (or, for a survey given by
+    sample size, the range of the intervals of the results shown: ``4.1 to 4.3``)."""
+    widths = sorted({tolerance} if isinstance(tolerance, int | float) else set(tolerance))
+    points = " to ".join(f"{w:g}" for w in dict.fromkeys((widths[0], widths[-1])))
     prefix = f"{survey}: " if survey else ""
     return (
         f"{prefix}There is a +/-{points}%pts tolerance on the results due to the confidence "
@@ -240,6 +243,17 @@ def tolerance_note(tolerance: float, survey: str | None = None) -> str:
         f"confident that the results would be the same +/- {points}%). This is reflected in "
         "the RAG rating and DOT for the indicators in the Corporate Plan and Commissioning Plans."
     )
+
+
+def survey_intervals(indicator: RatedIndicator, survey: Survey | None) -> list[float]:
+    """The intervals a survey indicator's tolerance note cites: the survey's fixed interval
+    (even in a quarter it was not reported), else those of the results the row shows."""
+    if survey is None:
+        return [indicator.tolerance]
+    if survey.confidence_interval is not None:
+        return [survey.confidence_interval]
+    shown = (indicator.value, indicator.previous_value, indicator.last_year_value)
+    return sorted({survey.interval_for(v) for v in shown if v is not None})
 
 
 def _not_reported_in(indicator: RatedIndicator, period: Period) -> str:
@@ -268,7 +282,9 @@ def indicator_row(
     if indicator.survey is not None:
         survey = plan.surveys.get(indicator.survey)
         named = survey.title if survey is not None and len(plan.surveys) > 1 else None
-        title_notes.append(notes.number(tolerance_note(indicator.tolerance, named)))
+        intervals = survey_intervals(indicator, survey)
+        if intervals:  # a sampled survey with no result shown has no interval to cite
+            title_notes.append(notes.number(tolerance_note(intervals, named)))
         ref_detail = f"{indicator.survey} – {indicator.frequency.capitalize()}"
     result_notes = [notes.number(narrative.clean(indicator.note))] if indicator.note else []
     reported = indicator.value is not None
@@ -356,12 +372,15 @@ def _tables(
     return tables
 
 
-def _bullet(indicator: RatedIndicator) -> NarrativeBullet:
+def _bullet(indicator: RatedIndicator, plan: Plan) -> NarrativeBullet:
+    survey = plan.surveys.get(indicator.survey) if indicator.survey else None
     return NarrativeBullet(
         ref=indicator.ref,
         title=narrative.clean(indicator.title),
         rag_phrase=narrative.rag_phrase(indicator.rag),
-        sentence=narrative.exception_sentence(indicator),
+        sentence=narrative.exception_sentence(
+            indicator, None if survey is None else survey.interval_for
+        ),
         comment=narrative.clean(indicator.comment) if indicator.comment else None,
     )
 
@@ -423,7 +442,7 @@ def plan_section(
         committee=plan.committee,
         title=plan.title,
         intro=narrative.missed_intro(plan.committee, len(missed), rated),
-        bullets=[_bullet(i) for i in missed],
+        bullets=[_bullet(i, plan) for i in missed],
         tables=tables,
         footnotes=notes.footnotes(),
         key_notes=key if tables else [],

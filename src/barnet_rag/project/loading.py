@@ -122,12 +122,25 @@ def plan_problems(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
 
 
 def _target_problems(shown: str, where: str, indicator: Indicator) -> list[Problem]:
-    if indicator.unit != "percent":
-        return []
+    """Percent targets outside 0-100, and a ``%`` sign on a number indicator's target."""
     problems = []
     for year, targets in indicator.targets.items():
         for key in ("annual", "Q1", "Q2", "Q3", "Q4"):
             value = getattr(targets, key)
+            if indicator.unit != "percent":
+                if key in targets.percent_written:
+                    problems.append(
+                        Problem(
+                            "percent-on-number",
+                            f"target {value:g}% has a % sign but {indicator.ref} is a number "
+                            "indicator",
+                            shown,
+                            path=f"{where}.targets.{year}.{key}",
+                            hint="if it is a percentage, set unit: percent on the indicator; "
+                            "else remove the %",
+                        )
+                    )
+                continue
             if isinstance(value, float) and not 0 <= value <= 100:
                 problems.append(
                     Problem(

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from barnet_rag.engine.inputs import QuarterResults, Result
 from barnet_rag.engine.rated import (
@@ -26,6 +35,7 @@ from barnet_rag.engine.rated import (
 from barnet_rag.engine.rating import band_matches, sample_interval
 from barnet_rag.engine.spc import DEFAULT_RULES
 from barnet_rag.periods import parse_financial_year
+from barnet_rag.project.numbers import CellError, parse_value
 from barnet_rag.terms import (
     Dot,
     Frequency,
@@ -75,27 +85,64 @@ class Survey(_Model):
         return sample_interval(value, self.sample_size)
 
 
-def _monitor_or_number(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() == "monitor":
+def _monitor_or_number(value: Any, info: ValidationInfo) -> Any:
+    """``monitor`` in any case; text with a digit must be a number as results are written
+    (``68``, ``68%``, ``1,234``): a typo such as ``68 percent`` must not make it Monitor."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.lower() == "monitor":
         return "monitor"
-    return value
+    if not any(c.isdigit() for c in text):
+        return value
+    try:
+        number, _ = parse_value(text)
+    except CellError:
+        number = None
+    if number is None:
+        others = "monitor, or words without digits such as Increase"
+        raise ValueError(
+            f"target {value!r} has digits but is not a number; write e.g. 68 or 68%, "
+            + (others if info.field_name == "annual" else "or monitor")
+        )
+    return number
 
 
 QuarterTarget = FiniteFloat | Literal["monitor"]
 
 
 class YearTargets(_Model):
-    """Targets for one financial year: an annual target (number or text) and quarter targets."""
+    """Targets for one financial year: an annual target (number or text) and quarter targets.
+
+    ``percent_written`` names the keys whose target was written with a ``%`` sign, which
+    only a percent indicator may have (:mod:`~barnet_rag.project.loading` checks the unit).
+    """
 
     annual: FiniteFloat | str | None = None
     Q1: QuarterTarget | None = None
     Q2: QuarterTarget | None = None
     Q3: QuarterTarget | None = None
     Q4: QuarterTarget | None = None
+    _percent_written: frozenset[str] = PrivateAttr(default=frozenset())
 
     _normalise = field_validator("annual", "Q1", "Q2", "Q3", "Q4", mode="before")(
         _monitor_or_number
     )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_percent_signs(cls, data: Any, handler: ModelWrapValidatorHandler[YearTargets]) -> Any:
+        targets = handler(data)
+        if isinstance(data, dict):
+            targets._percent_written = frozenset(
+                str(k) for k, v in data.items() if isinstance(v, str) and v.strip().endswith("%")
+            )
+        return targets
+
+    @property
+    def percent_written(self) -> frozenset[str]:
+        """The keys (``annual``, ``Q1``...) whose target was written as e.g. ``68%``."""
+        return self._percent_written
 
     def for_quarter(self, quarter: int) -> QuarterTarget | None:
         """The quarter's own target, if one is set."""

@@ -15,6 +15,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from barnet_rag.errors import CappedProblems, Problem
+from barnet_rag.project.numbers import MAX_MAGNITUDE as MAX_MAGNITUDE
+from barnet_rag.project.numbers import NOT_REPORTED as NOT_REPORTED
+from barnet_rag.project.numbers import CellError as CellError
+from barnet_rag.project.numbers import parse_value as parse_value
 from barnet_rag.terms import Rag
 
 if TYPE_CHECKING:  # the models import pydantic; the columnar path uses only parse_value
@@ -22,12 +26,24 @@ if TYPE_CHECKING:  # the models import pydantic; the columnar path uses only par
 
 COLUMNS = ("ref", "value", "label", "comparable", "note", "comment", "published_rag")
 REQUIRED = ("ref", "value")
+#: The columns whose (quoted) cells may hold line breaks.
+MULTILINE = ("note", "comment")
+#: Unicode category Cc: no cell may hold one (bar line breaks in :data:`MULTILINE` cells).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: Each byte mapped to 0 when it is a C0 control other than CR and LF, or DEL; else to 1.
+_CONTROL_BYTES = bytes(0 if (b < 0x20 and b not in b"\r\n") or b == 0x7F else 1 for b in range(256))
+#: The C1 controls U+0080-U+009F in UTF-8.
+_C1 = re.compile(b"\xc2[\x80-\x9f]")
 
-#: Results bigger than this are typing slips, not data.
-MAX_MAGNITUDE = 1e12
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+def has_control(data: bytes) -> bool:
+    """True when UTF-8 ``data`` holds a character of category Cc other than CR and LF.
+
+    A check of the bytes, without decoding, so that clean files (nearly all) cost little.
+    """
+    return 0 in data.translate(_CONTROL_BYTES) or (b"\xc2" in data and bool(_C1.search(data)))
+
+
 _RAGS: dict[str, Rag] = {
     "g": "G",
     "ga": "GA",
@@ -36,30 +52,6 @@ _RAGS: dict[str, Rag] = {
     "monitor": "Monitor",
     "not reported": "Not reported",
 }
-
-
-class CellError(ValueError):
-    """A cell that cannot be read; the message says what to write instead."""
-
-
-def parse_value(text: str) -> tuple[float | None, int]:
-    """``60``, ``60%``, ``1,234``, ``69.4`` -> (number, decimals written); blank -> None."""
-    cleaned = text.strip()
-    if not cleaned:
-        return None, 0
-    number = cleaned.removesuffix("%").strip()
-    if _GROUPED.match(number):
-        number = number.replace(",", "")
-    if not _NUMBER.match(number):
-        raise CellError(
-            f"value {text!r} is not a number; write e.g. 60, 60%, 1,234 or 69.4, "
-            "or leave it blank when not reported"
-        )
-    value = float(number)
-    if abs(value) > MAX_MAGNITUDE:
-        raise CellError(f"value {text!r} is too large to be a result; check the figure")
-    decimals = len(number.split(".")[1]) if "." in number else 0
-    return value, decimals
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
@@ -151,12 +143,16 @@ def parse_results(
             )
         ]
     problems = _header_problems(header, shown)
+    # Most files hold no control character at all: then only a row over several lines
+    # (a line break inside a quoted cell) needs its cells looked at.
+    controlled = has_control(data)
     if problems:
         return {}, problems
     results: dict[str, Result] = {}
     lines: dict[str, int] = {}
     capped = CappedProblems()
     ref_at = header.index("ref")
+    suggest = RefSuggester(indicators)
     while True:
         start = rows.line_num + 1
         try:
@@ -169,7 +165,9 @@ def parse_results(
             )
             break
         line = rows.line_num
-        if not any(cell.strip() for cell in row):
+        if not any(cell.strip() for cell in row) and not (
+            controlled and any(CONTROL.search(cell) for cell in row)
+        ):
             continue
         if len(row) != len(header):
             capped.add(
@@ -182,11 +180,15 @@ def parse_results(
                 )
             )
             continue
+        controls = control_problems(header, row, shown, start) if controlled or line > start else []
+        if controls:
+            capped.extend(controls)
+            continue
         if capped.full("unknown-ref") and (ref := row[ref_at].strip()) and ref not in indicators:
             capped.count("unknown-ref", line)  # no did-you-mean search for each of a million rows
             continue
         cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-        result, found = _parse_row(cells, shown, line, indicators)
+        result, found = _parse_row(cells, shown, line, indicators, suggest)
         capped.extend(found)
         if result is None:
             continue
@@ -206,12 +208,100 @@ def parse_results(
     return results, problems + capped.result()
 
 
+def control_problems(header: list[str], row: list[str], shown: str, start: int) -> list[Problem]:
+    """A problem for each cell of the row (which starts on line ``start``) holding a control
+    character: a line break outside a note or comment cell, or anything else of category Cc.
+
+    Such characters are invisible in a spreadsheet, and in a terminal they can move the
+    cursor, clear the screen or recolour the text that follows.
+    """
+    problems = []
+    line = start
+    for name, cell in zip(header, row, strict=True):
+        for match in CONTROL.finditer(cell):
+            char = match.group()
+            at = line + cell.count("\n", 0, match.start())
+            if char in "\r\n":
+                if name in MULTILINE:
+                    continue
+                message = (
+                    f"a line break in the {name} cell; only note and comment cells may hold one"
+                )
+                hint = "put the text on one line"
+            else:
+                message = f"the control character U+{ord(char):04X} is not allowed in a cell"
+                hint = "delete it; it often comes with text pasted from another program"
+            problems.append(
+                Problem("control-character", message, shown, at, column=name, hint=hint)
+            )
+            break
+        line += cell.count("\n")
+    return problems
+
+
+#: Characters that are easily read or typed for one another, after case folding.
+_LOOKALIKES = str.maketrans({"l": "1", "i": "1", "|": "1", "o": "0"})
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when one substitution, insertion, deletion or swap of neighbours turns a into b."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) < len(b):
+        return a[start:] == b[start + 1 :]
+    swapped = a[start + 1 : start + 2] + a[start : start + 1]
+    return a[start + 1 :] == b[start + 1 :] or (
+        swapped == b[start : start + 2] and a[start + 2 :] == b[start + 2 :]
+    )
+
+
+class RefSuggester:
+    """The known ref a mistyped one most likely means, for "did you mean" hints.
+
+    Slips are tried before :mod:`difflib`'s fuzzy match: the same ref in another case
+    (``sc/2``), then with a look-alike character (``SC/l`` for SC/1, ``O`` for 0), then
+    one character added, dropped, changed or swapped, in any case. The indexes are built
+    on the first unknown ref only.
+    """
+
+    def __init__(self, known: Mapping[str, object]) -> None:
+        self.known = known
+        self._folded: dict[str, str] | None = None
+        self._alike: dict[str, str] = {}
+
+    def __call__(self, ref: str) -> str | None:
+        """The best suggestion for ``ref``, or None when nothing is close."""
+        if self._folded is None:
+            self._folded, self._alike = {}, {}
+            for name in self.known:
+                self._folded.setdefault(name.casefold(), name)
+                self._alike.setdefault(name.casefold().translate(_LOOKALIKES), name)
+        folded = ref.casefold()
+        found = self._folded.get(folded) or self._alike.get(folded.translate(_LOOKALIKES))
+        if found is not None:
+            return found
+        near = [name for key, name in self._folded.items() if _one_edit_apart(folded, key)]
+        close = difflib.get_close_matches(
+            ref, near or list(self.known), n=1, cutoff=0 if near else 0.6
+        )
+        return close[0] if close else None
+
+
 def _cells(count: int) -> str:
     return f"{count} cell" if count == 1 else f"{count} cells"
 
 
 def _parse_row(
-    cells: dict[str, str], shown: str, line: int, indicators: Mapping[str, Indicator]
+    cells: dict[str, str],
+    shown: str,
+    line: int,
+    indicators: Mapping[str, Indicator],
+    suggest: RefSuggester,
 ) -> tuple[Result | None, list[Problem]]:
     from barnet_rag.project.models import Result
 
@@ -221,7 +311,7 @@ def _parse_row(
         return None, [_cell_problem("missing-ref", "ref is blank", shown, line, "ref")]
     indicator = indicators.get(ref)
     if indicator is None:
-        close = difflib.get_close_matches(ref, list(indicators), n=1)
+        close = suggest(ref)
         return None, [
             Problem(
                 "unknown-ref",
@@ -229,13 +319,25 @@ def _parse_row(
                 shown,
                 line,
                 column="ref",
-                hint=f"did you mean {close[0]}?" if close else "add it to a plan or remove the row",
+                hint=f"did you mean {close}?" if close else "add it to a plan or remove the row",
             )
         ]
     try:
         value, decimals = parse_value(cells["value"])
     except CellError as error:
         return None, [_cell_problem("bad-value", str(error), shown, line, "value")]
+    if value is not None and indicator.unit != "percent" and cells["value"].endswith("%"):
+        problems.append(
+            Problem(
+                "percent-on-number",
+                f"value {cells['value']!r} has a % sign but {ref} is a number indicator",
+                shown,
+                line,
+                column="value",
+                hint="if it is a percentage, set unit: percent on the indicator in its plan; "
+                "else remove the %",
+            )
+        )
     if value is not None and indicator.unit == "percent" and not 0 <= value <= 100:
         problems.append(
             _cell_problem(
