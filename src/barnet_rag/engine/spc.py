@@ -7,6 +7,11 @@ mirroring a series moves its limits exactly with it. The rules run on whole numb
 (values in millionths, every comparison scaled to integers), which is exact and fast
 enough for 100,000 indicators; :func:`read_scaled` is the one copy of them, used by
 :func:`xmr` and by the columnar path (:mod:`barnet_rag.outputs.fastpath`) alike.
+
+A point's reading follows NHSRplotthedots's precedence (outside limits, then trend, then
+two of three, then shift): a trend by its direction, every other rule by the point's side.
+With ``baseline`` set, the centre and limits are those of the first ``baseline`` points
+and later points are judged against them (Making Data Count's advice).
 """
 
 from __future__ import annotations
@@ -53,9 +58,10 @@ class SpcSettings(NamedTuple):
     form a scheme file's ``spc:`` section takes, and has the same fields."""
 
     shift: int = 7
-    trend: int = 6
+    trend: int = 7
     two_of_three: bool = True
     min_points: int = 12
+    baseline: int | None = None
 
 
 class Rules(Protocol):
@@ -70,6 +76,8 @@ class Rules(Protocol):
     def two_of_three(self) -> bool: ...
     @property
     def min_points(self) -> int: ...
+    @property
+    def baseline(self) -> int | None: ...
 
 
 #: The NHS defaults, as plain values (a scheme without ``spc:`` uses them).
@@ -244,9 +252,11 @@ def _two_of_three(sides: bytes, beyond: bytes) -> list[Cause]:
 
 
 def _point_types(count: int, causes: Sequence[Cause], polarity: str) -> list[PointType]:
-    """Each point's type: a side-based rule decides by side, a trend alone by its direction.
+    """Each point's type, by NHSRplotthedots's precedence: a point outside the limits by
+    its side; else a point of a trend by the trend's direction (where a rising and a falling
+    trend share their turning point, the later one); else by its side (two of three, shift).
 
-    Of several trends the first decides; of several side-based rules the last.
+    Two of three and a shift flag a point only on its own side, so their order is moot.
     """
     types: list[PointType] = ["common cause"] * count
     if not causes:
@@ -256,14 +266,11 @@ def _point_types(count: int, causes: Sequence[Cause], polarity: str) -> list[Poi
         good: "special cause improving",
         "low" if good == "high" else "high": "special cause concerning",
     }
-    for rule, points, side in reversed(causes):
-        if rule == "trend":
-            for index in points:
-                types[index] = named[side]
-    for rule, points, side in causes:
-        if rule != "trend":
-            for index in points:
-                types[index] = named[side]
+    for wanted in (("shift", "two of three"), ("trend",), ("outside limits",)):
+        for rule, points, side in causes:
+            if rule in wanted:
+                for index in points:
+                    types[index] = named[side]
     return types
 
 
@@ -284,9 +291,12 @@ def read_scaled(
 ) -> Reading:
     """The XmR reading of values and target given in millionths (see :func:`scaled`).
 
-    Exact: with ``n`` points, sum ``S``, moving-range sum ``R`` and the limit factor
-    ``p/q``, each distance from the centre is scaled by ``3·q·(n-1)·n``, which makes it,
-    the limit width (``3·p·R·n``) and 2 sigma (``2·p·R·n``) whole numbers. The floats
+    The centre and limits are those of the first ``rules.baseline`` points (every point
+    when None, or when there are fewer); every point is judged against them.
+
+    Exact: with ``n`` baseline points, sum ``S``, moving-range sum ``R`` and the limit
+    factor ``p/q``, each distance from the centre is scaled by ``3·q·(n-1)·n``, which makes
+    it, the limit width (``3·p·R·n``) and 2 sigma (``2·p·R·n``) whole numbers. The floats
     (centre, limits) are each one correctly rounded division of whole numbers.
     """
     count = len(values)
@@ -294,30 +304,32 @@ def read_scaled(
         return Reading(
             "insufficient data", None, None, None, None, None, None, [], ["common cause"] * count
         )
-    total = sum(values)
-    moving = sum(map(abs, map(sub, values[1:], values)))
+    size = count if rules.baseline is None else min(rules.baseline, count)
+    fixed = values[:size] if size < count else values
+    total = sum(fixed)
+    moving = sum(map(abs, map(sub, fixed[1:], fixed)))
     q = _Q
-    gaps = count - 1
+    gaps = size - 1
     factor = 3 * q * gaps
-    scale, offset = count * factor, total * factor
+    scale, offset = size * factor, total * factor
     deviations = [scale * v - offset for v in values]
-    spread = _P * moving * count
+    spread = _P * moving * size
     width = 3 * spread
     causes = _patterns(deviations, width, 2 * spread, rules)
     types: list[PointType] = (
         _point_types(count, causes, polarity) if causes else ["common cause"] * count
     )
     base = total * q * gaps
-    denominator = count * q * gaps * _SCALE
+    denominator = size * q * gaps * _SCALE
     lower, upper = (base - spread) / denominator, (base + spread) / denominator
     assurance = _assurance(
-        None if target is None else (count * target - total) * factor, width, polarity
+        None if target is None else (size * target - total) * factor, width, polarity
     )
     clipped = unit == "percent"
     return Reading(
         types[-1],
         assurance,
-        total / (count * _SCALE),
+        total / (size * _SCALE),
         lower,
         upper,
         min(max(lower, 0.0), 100.0) if clipped else lower,
@@ -335,12 +347,14 @@ def xmr(
     unit: str = "number",
     rules: SpcRules | None = None,
     baseline_from: str | None = None,
+    rebased: bool = False,
 ) -> SpcResult:
     """Read a series of (label, value) points, oldest first, as an XmR chart.
 
     Fewer than ``rules.min_points`` points give ``insufficient data`` and no limits.
     ``variation`` is the type of the latest point; ``assurance`` compares ``target`` with
-    the unclipped limits.
+    the unclipped limits. ``baseline_from`` is where the series starts after a break,
+    ``rebased`` true when that break is a rebase of the process, not a method change.
     """
     # The models import pydantic; the rating path that needs no model uses read_scaled.
     from barnet_rag.project.models import SpcResult, SpcRules, SpecialCause
@@ -367,6 +381,7 @@ def xmr(
         point_types=reading.point_types,
         target=target,
         baseline_from=baseline_from,
+        rebased=rebased,
         rules=rules,
     )
 
@@ -374,25 +389,33 @@ def xmr(
 Results = Mapping[Period, "QuarterResults"]
 
 
-def baseline_start(ref: str, period: Period, results: Results) -> Period | None:
-    """The latest period up to ``period`` whose result says ``comparable: no``, if any."""
-    found = None
+def baseline_start(
+    ref: str, period: Period, results: Results, rebase: Sequence[Period] = ()
+) -> Period | None:
+    """Where the baseline in force at ``period`` starts: the latest period up to ``period``
+    whose result says ``comparable: no``, or of the indicator's ``rebase`` quarters, if any."""
+    found = max((p for p in rebase if p <= period), default=None)
     for quarter in sorted(p for p in results if p <= period):
         result = results[quarter].results.get(ref)
-        if result is not None and not result.comparable:
+        if result is not None and not result.comparable and (found is None or quarter > found):
             found = quarter
     return found
 
 
 def series_for(
-    ref: str, period: Period, results: Results, max_points: int | None = None
+    ref: str,
+    period: Period,
+    results: Results,
+    max_points: int | None = None,
+    rebase: Sequence[Period] = (),
 ) -> list[tuple[Period, float]]:
     """The comparable results of ``ref`` up to ``period``, oldest first, blanks skipped.
 
-    A result marked ``comparable: no`` starts a new baseline: it is the first point of the
-    series and everything before it is left out. ``max_points`` keeps only the latest ones.
+    A result marked ``comparable: no``, or a ``rebase`` quarter, starts a new baseline: the
+    series begins there and everything before it is left out. ``max_points`` keeps only
+    the latest ones.
     """
-    start = baseline_start(ref, period, results)
+    start = baseline_start(ref, period, results, rebase)
     series = []
     for quarter in sorted(p for p in results if p <= period and (start is None or p >= start)):
         result = results[quarter].results.get(ref)
@@ -425,6 +448,23 @@ def recent_values(
     return values
 
 
+def rules_for(indicator: Indicator, rules: SpcRules | None) -> SpcRules:
+    """The scheme's rules (defaults when None) with the indicator's own ``baseline``."""
+    from barnet_rag.project.models import SpcRules
+
+    rules = rules or SpcRules()
+    own = None if indicator.spc is None else indicator.spc.baseline
+    if own is None or own == rules.baseline:
+        return rules
+    return SpcRules(
+        shift=rules.shift,
+        trend=rules.trend,
+        two_of_three=rules.two_of_three,
+        min_points=rules.min_points,
+        baseline=own,
+    )
+
+
 def spc_for_indicator(
     indicator: Indicator,
     plan: Plan,
@@ -437,18 +477,22 @@ def spc_for_indicator(
     """The SPC reading of one indicator at ``period`` against the period's numeric target.
 
     ``plan`` is the indicator's plan (kept for symmetry with the rating engine); pass the
-    plan's scheme's ``spc`` rules as ``rules`` (defaults when None).
+    plan's scheme's ``spc`` rules as ``rules`` (defaults when None). The indicator's own
+    ``spc:`` may fix a baseline and start new ones at its ``rebase`` quarters.
     """
     del plan
-    start = baseline_start(indicator.ref, period, results)
-    series = series_for(indicator.ref, period, results)
+    rebase = [] if indicator.spc is None else indicator.spc.rebase
+    broken = baseline_start(indicator.ref, period, results)
+    start = baseline_start(indicator.ref, period, results, rebase)
+    series = series_for(indicator.ref, period, results, rebase=rebase)
     return xmr(
         [(str(quarter), value) for quarter, value in series],
         indicator.polarity,
         target,
         unit=indicator.unit,
-        rules=rules,
+        rules=rules_for(indicator, rules),
         baseline_from=None if start is None else str(start),
+        rebased=start is not None and start != broken,
     )
 
 
@@ -480,6 +524,7 @@ __all__ = [
     "describe",
     "read_scaled",
     "recent_quarters",
+    "rules_for",
     "recent_values",
     "scaled",
     "scaled_all",

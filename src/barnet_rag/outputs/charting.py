@@ -120,7 +120,12 @@ def description(subject: ChartSubject, spc: SpcResult) -> str:
     first, last = spc.points[0][0], spc.points[-1][0]
     span = first if count == 1 else f"from {first} to {last}"
     sentences = [f"{_count(count, 'comparable result')} {span}; {polarity}."]
-    if spc.baseline_from is not None:
+    if spc.baseline_from is not None and spc.rebased:
+        sentences.append(
+            f"The baseline starts at {spc.baseline_from}, where the process was rebased; "
+            "earlier results are left out."
+        )
+    elif spc.baseline_from is not None:
         sentences.append(
             f"The baseline starts at {spc.baseline_from}, where the method changed; "
             "earlier results are not comparable and are left out."
@@ -138,10 +143,16 @@ def description(subject: ChartSubject, spc: SpcResult) -> str:
     sentences.append(f"Variation: {spc.variation}.")
     if spc.assurance is not None:
         sentences.append(f"Assurance: {spc.assurance}.")
+    fixed = spc.rules.baseline
+    on = (
+        f", fixed on the first {fixed} points ({spc.points[0][0]} to {spc.points[fixed - 1][0]})"
+        if fixed is not None and fixed < count
+        else ""
+    )
     sentences.append(
         f"Centre {format_value(spc.centre, subject.unit, 1)}; process limits "
         f"{format_value(spc.display_lower, subject.unit, 1)} to "
-        f"{format_value(spc.display_upper, subject.unit, 1)}."
+        f"{format_value(spc.display_upper, subject.unit, 1)}{on}."
     )
     labels = [label for label, _ in spc.points]
     if spc.special:

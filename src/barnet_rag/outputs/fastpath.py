@@ -6,8 +6,7 @@ for a small one importing pydantic costs more than the rating, so this path read
 plans from :mod:`barnet_rag.project.plancache`, the results files as plain columns
 (:mod:`barnet_rag.project.fastquarters`), calls the engine's own pure functions
 (:func:`~barnet_rag.engine.rating.direction`, :func:`~barnet_rag.engine.rating.rag_for`)
-per indicator,
-and reads the SPC columns of many indicators at once (:mod:`barnet_rag.engine.fastspc`). For
+and :func:`~barnet_rag.engine.spc.read_scaled` per indicator. For
 ``rate --format csv`` on a large project the indicators are split into contiguous parts
 rated and encoded in forked processes (:mod:`barnet_rag.outputs.parallel`).
 It produces ``rate``'s table (any project), and the rows of ``rate --format csv`` and
@@ -24,9 +23,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from barnet_rag.engine.fastspc import Summary, read_many
 from barnet_rag.engine.rating import SPARKLINE_QUARTERS, direction, rag_for, sample_interval
-from barnet_rag.engine.spc import DEFAULT_RULES, Rules, recent_quarters, scaled
+from barnet_rag.engine.spc import DEFAULT_RULES, Rules, read_scaled, recent_quarters, scaled
 from barnet_rag.engine.summary import Tally, summary_rows, tally
 from barnet_rag.outputs.display import TableRow
 from barnet_rag.outputs.parallel import map_parts, worker_count
@@ -69,6 +67,8 @@ LastReported = tuple[Period, float, str | None]
 Segment = tuple[str, range]
 #: Each table row's values in millionths per quarter, and each ref's latest break.
 History = tuple[list[tuple[int | None, ...]], dict[str, int]]
+#: The SPC columns of a row: variation, assurance, centre, display limits.
+Summary = tuple[str, str | None, float | None, float | None, float | None]
 
 
 class FastProject:
@@ -171,27 +171,29 @@ class FastProject:
         targets: list[float | None],
         rules: Rules,
     ) -> list[Summary]:
-        """The SPC columns of each of ``active`` (table rows), read side by side: each
-        series is the comparable values from the latest break on (spc.series_for)."""
+        """The SPC columns of each of ``active`` (table rows), by the engine's own
+        :func:`~barnet_rag.engine.spc.read_scaled`: each series is the comparable values
+        from the latest break on (spc.series_for)."""
         refs, polarities, units = (self.table.columns[k] for k in ("ref", "polarity", "unit"))
-        series = []
+        read: list[Summary] = []
         for i in active:
             line = history[i]
             if refs[i] in baselines:
                 line = line[baselines[refs[i]] :]
-            series.append([v for v in line if v is not None])
-        enough = rules.min_points
-        wanted = [
-            None if target is None or len(values) < enough else scaled(target)
-            for target, values in zip((targets[i] for i in active), series, strict=True)
-        ]
-        return read_many(
-            series,
-            wanted,
-            [polarities[i] for i in active],
-            [units[i] == "percent" for i in active],
-            rules,
-        )
+            values = [v for v in line if v is not None]
+            target = targets[i]
+            wanted = None if target is None or len(values) < rules.min_points else scaled(target)
+            reading = read_scaled(values, polarities[i], wanted, units[i], rules)
+            read.append(
+                (
+                    reading.variation,
+                    reading.assurance,
+                    reading.centre,
+                    reading.display_lower,
+                    reading.display_upper,
+                )
+            )
+        return read
 
     def table_rows(self, period: Period, plans: Sequence[str] = ()) -> list[TableRow]:
         """What the terminal table shows of every active indicator, in order: the fields of

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from barnet_rag.project.models import Plan, Scheme
 
 #: Bump when :class:`PlanTable`'s file layout changes.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: Set to ``1`` to neither read nor write the cache.
 NO_CACHE_ENV = "BARNET_RAG_NO_CACHE"
 
@@ -271,6 +271,8 @@ def load_table(root: Path) -> PlanTable | None:
         return None
     if problems or scheme_found or scheme_problems(plans, schemes):
         return None
+    if any(i.spc is not None for _, plan in plans for i in plan.indicators):
+        return None  # an indicator's own baseline or rebase: the scalar engine reads it
     table = table_of([plan for _, plan in plans], schemes)
     table.key = key
     if use_cache:
