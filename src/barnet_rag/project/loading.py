@@ -258,7 +258,7 @@ def scheme_problems(
                 problems.append(
                     Problem(
                         "spc-baseline",
-                        baseline_too_short(own, least),
+                        baseline_too_short(own, least, plan.scheme),
                         shown,
                         path=f"indicators[{index}].spc.baseline",
                     )

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -41,11 +42,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-def baseline_too_short(baseline: int, min_points: int) -> str:
-    """Why a ``baseline`` below ``min_points`` is refused, and what to write instead."""
+def baseline_too_short(baseline: int, min_points: int, scheme: str | None = None) -> str:
+    """Why a ``baseline`` below ``min_points`` (of ``scheme``, for an indicator's own
+    baseline) is refused, and what to write instead."""
+    whose = "" if scheme is None else f" of scheme {scheme!r}"
     return (
-        f"a baseline of {baseline} points is below min_points ({min_points}): the limits "
-        f"need at least {min_points} points; set baseline to {min_points} or more"
+        f"a baseline of {baseline} points is below min_points ({min_points}){whose}: the "
+        f"limits need at least {min_points} points; set baseline to {min_points} or more"
     )
 
 
@@ -176,18 +179,11 @@ class IndicatorSpc(_Model):
     points, overriding the scheme's, and the quarters where its process changed."""
 
     baseline: int | None = Field(default=None, ge=2, le=200)
-    rebase: list[Period] = Field(default_factory=list)
+    rebase: list[Annotated[Period, BeforeValidator(_rebase_quarter)]] = Field(default_factory=list)
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True
     )
-
-    @field_validator("rebase", mode="before")
-    @classmethod
-    def _quarters(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [_rebase_quarter(item) for item in value]
-        return value
 
 
 class Indicator(_Model):
