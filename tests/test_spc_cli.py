@@ -16,10 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from barnet_rag.api import rate_project
 from barnet_rag.cli import main
 from barnet_rag.engine.spc import xmr
 from barnet_rag.outputs.explaining import limit_places, spc_step
+from barnet_rag.outputs.fastpath import fast_rows, fast_table
+from barnet_rag.outputs.tabular import indicator_rows
 from barnet_rag.periods import Period
+from barnet_rag.project.plancache import NO_CACHE_ENV
 
 OLD = [90, 90]
 STEADY = [10, 12, 11, 13, 12, 11, 10, 12, 13, 11, 12, 11]
@@ -200,3 +204,28 @@ def test_explain_prints_the_limits_so_that_the_assurance_reads_true(
     assert step.splitlines()[-1] == (
         f"Assurance: {assurance} (target {target:g} against the limits {limits})."
     )
+
+
+# --- the columnar path (until it goes): a scheme's baseline, and declining ------------------
+
+
+def test_the_columnar_path_reads_a_schemes_baseline_as_the_engine_does(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(NO_CACHE_ENV, "1")
+    plans = project / "plans" / "fixed-demo.yaml"
+    plain = PLAN.replace("    spc:\n      rebase: [2014/15-Q3]\n", "")
+    plain = plain.replace('    spc: {rebase: ["Q3 2014/15"], baseline: 16}\n', "")
+    plans.write_text(plain, encoding="utf-8")
+    last = Period(2017, 4)
+    scalar = indicator_rows(rate_project(project, last).indicators)
+    assert fast_rows(project, [last]) == [scalar]
+    assert [r["variation"] for r in scalar] == ["special cause concerning"] * 3
+
+
+def test_the_columnar_path_declines_an_indicators_own_spc(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(NO_CACHE_ENV, "1")
+    assert fast_table(project, Period(2017, 4)) is None
+    assert fast_rows(project, [Period(2017, 4)]) is None
