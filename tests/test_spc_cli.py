@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from barnet_rag.api import rate_project
 from barnet_rag.cli import main
 from barnet_rag.engine.spc import xmr
+from barnet_rag.outputs.charting import ChartSubject, description
 from barnet_rag.outputs.explaining import limit_places, spc_step
 from barnet_rag.outputs.fastpath import fast_rows, fast_table
 from barnet_rag.outputs.tabular import indicator_rows
@@ -229,3 +230,21 @@ def test_the_columnar_path_declines_an_indicators_own_spc(
     monkeypatch.setenv(NO_CACHE_ENV, "1")
     assert fast_table(project, Period(2017, 4)) is None
     assert fast_rows(project, [Period(2017, 4)]) is None
+
+
+@pytest.mark.parametrize(
+    ("target", "centre", "limits"),
+    [
+        (None, "11.5", "7.9 to 15.1"),
+        # 15.12 beside "15.1" would read as above the upper limit (15.127)
+        (15.12, "11.50", "7.87 to 15.13"),
+        (15.128, "11.5", "7.9 to 15.1"),
+    ],
+)
+def test_the_chart_describes_the_limits_to_the_places_the_target_needs(
+    target: float | None, centre: str, limits: str
+) -> None:
+    points = [(f"p{i}", float(v)) for i, v in enumerate(STEADY)]
+    subject = ChartSubject("A/1", "A", "number", "bigger", "Q4 2016/17")
+    words = description(subject, xmr(points, "bigger", target))
+    assert f"Centre {centre}; process limits {limits}." in words

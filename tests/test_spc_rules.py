@@ -117,6 +117,58 @@ def test_seven_points_on_one_side_are_a_shift_and_six_are_not() -> None:
     assert found(read(seven))[0] == ("shift", [0, 1, 2, 3, 4, 5, 6], "high")
 
 
+# --- NHSRplotthedots's own series (tests/testthat/test-ptd_spc_standard.R and its snapshots) --
+
+#: ``set.seed(123); rnorm(20)``, the data of NHSRplotthedots's ptd_spc_standard tests.
+RNORM_123 = [
+    -0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621,
+    -1.26506123, -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272,
+    -0.55584113, 1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279141,
+]  # fmt: skip
+
+
+def test_nhsrplotthedots_standard_series() -> None:
+    # snapshot: mean_col 0.1416238, lpl -3.01138, upl 3.294627, 20 common cause
+    result = read(RNORM_123)
+    assert (result.centre, result.lower, result.upper) == pytest.approx(
+        (0.1416238, -3.01138, 3.294627), abs=1e-5
+    )
+    assert types(RNORM_123) == "." * 20
+
+
+def test_nhsrplotthedots_series_with_an_outlier_unscreened() -> None:
+    # y[15] <- 10 with screen_outliers = FALSE: mean_col 0.6694159, lpl -4.596625,
+    # upl 5.935457 (barnet-rag never screens moving ranges)
+    values = [*RNORM_123[:14], 10.0, *RNORM_123[15:]]
+    result = read(values)
+    assert (result.centre, result.lower, result.upper) == pytest.approx(
+        (0.6694159, -4.596625, 5.935457), abs=1e-5
+    )
+    assert found(result) == [("outside limits", [14], "high")]
+    assert types(values) == "." * 14 + "I" + "." * 5
+
+
+def test_nhsrplotthedots_fixed_after_twelve_points_changes_the_limits() -> None:
+    # fix_after_n_points = 12: the limits differ from those over every point, and are
+    # the first twelve points' own
+    fixed, every = read(RNORM_123, baseline=12), read(RNORM_123)
+    assert (fixed.lower, fixed.upper) != (every.lower, every.upper)
+    first = RNORM_123[:12]
+    centre = sum(first) / 12
+    width = 2.66 * sum(abs(b - a) for a, b in zip(first, first[1:], strict=False)) / 11
+    assert (fixed.centre, fixed.lower, fixed.upper) == pytest.approx(
+        (centre, centre - width, centre + width), abs=1e-6
+    )
+
+
+def test_nhsrplotthedots_two_of_three_needs_one_side_of_the_mean() -> None:
+    # symmetrical data, then 5.5 and -5.5 (both beyond 2 sigma, on opposite sides): the
+    # last two points are common cause
+    values = [1.0, -1.0] * 7 + [5.5, -5.5]
+    assert read(values).special == []
+    assert types(values)[-2:] == ".."
+
+
 # --- precedence: outside limits, then trend, then two of three, then shift -------------------
 
 #: Seven rising points (12..18) all below the centre (19.58): a trend up and a shift down.

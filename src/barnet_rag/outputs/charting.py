@@ -19,6 +19,7 @@ from barnet_rag.engine.rating import choose_target, format_number
 from barnet_rag.engine.spc import describe, spc_for_indicator
 from barnet_rag.errors import UserError
 from barnet_rag.outputs.display import POLARITY_WORDS, format_value
+from barnet_rag.outputs.explaining import limit_places
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:
@@ -149,10 +150,13 @@ def description(subject: ChartSubject, spc: SpcResult) -> str:
         if fixed is not None and fixed < count
         else ""
     )
+    # One place, or as many as show the target's side of each limit truly.
+    shown = (spc.display_lower, spc.display_upper)
+    places = limit_places(spc.target if spc.assurance else None, shown, least=1)
     sentences.append(
-        f"Centre {format_value(spc.centre, subject.unit, 1)}; process limits "
-        f"{format_value(spc.display_lower, subject.unit, 1)} to "
-        f"{format_value(spc.display_upper, subject.unit, 1)}{on}."
+        f"Centre {format_value(spc.centre, subject.unit, places)}; process limits "
+        f"{format_value(spc.display_lower, subject.unit, places)} to "
+        f"{format_value(spc.display_upper, subject.unit, places)}{on}."
     )
     labels = [label for label, _ in spc.points]
     if spc.special:

@@ -238,16 +238,16 @@ def steps(
     return found
 
 
-def limit_places(target: float | None, limits: Sequence[float]) -> int:
+def limit_places(target: float | None, limits: Sequence[float], least: int = 2) -> int:
     """Decimals for limits that show the target's place against each of them truly.
 
-    Two places unless the target and a limit then read the wrong way round (a target of
-    2.212 beside a limit of 2.2118 shown as 2.21), up to six (the precision the rules
-    compare at), where a target exactly on a limit reads as on it.
+    ``least`` places unless the target and a limit then read the wrong way round (a
+    target of 2.212 beside a limit of 2.2124 shown as 2.21), up to six (the precision the
+    rules compare at), where a target exactly on a limit reads as on it.
     """
     if target is None:
-        return 2
-    for places in range(2, 6):
+        return least
+    for places in range(least, 6):
         if all(
             (target > limit) == (target > round(limit, places))
             and (target < limit) == (target < round(limit, places))
