@@ -248,3 +248,32 @@ def test_the_chart_describes_the_limits_to_the_places_the_target_needs(
     subject = ChartSubject("A/1", "A", "number", "bigger", "Q4 2016/17")
     words = description(subject, xmr(points, "bigger", target))
     assert f"Centre {centre}; process limits {limits}." in words
+
+
+# --- check: an indicator's baseline against its scheme's min_points ---------------------------
+
+
+def test_check_reports_an_indicators_baseline_below_its_schemes_min_points(
+    project: Path,
+) -> None:
+    plans = project / "plans" / "fixed-demo.yaml"
+    plans.write_text(PLAN.replace("baseline: 16}", "baseline: 10}"), encoding="utf-8")
+    code, out, err = run(project, "check", "--format", "json")
+    assert (code, err) == (1, "")
+    assert [
+        (p["code"], p["file"], p["line"], p["path"], p["message"])
+        for p in json.loads(out)["problems"]
+    ] == [
+        (
+            "spc-baseline",
+            "plans/fixed-demo.yaml",
+            26,
+            "indicators[2].spc.baseline",
+            "a baseline of 10 points is below min_points (12) of scheme 'fixed': the limits "
+            "need at least 12 points; set baseline to 12 or more",
+        )
+    ]
+    # the same baseline is fine where the scheme needs only 8 points
+    scheme = project / "schemes" / "fixed.yaml"
+    scheme.write_text(SCHEME.replace("  baseline: 12\n", "  min_points: 8\n"), encoding="utf-8")
+    assert run(project, "check")[0] == 0
