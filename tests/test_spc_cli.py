@@ -170,6 +170,21 @@ def test_the_chart_describes_the_rebase_and_the_fixed_limits(project: Path) -> N
         "Centre 11.5; process limits 7.9 to 15.1, fixed on the first 12 points "
         "(Q3 2014/15 to Q2 2017/18)." in svg
     )
+    # a dotted line between the 12th and 13th points (x 535.5 and 576.2) marks the baseline
+    assert (
+        '<line class="baseline" x1="555.8" y1="84" x2="555.8" y2="328" stroke="#1d1d1b" '
+        'stroke-width="1" stroke-dasharray="2 3"/>\n'
+        '<text x="551.8" y="96" font-size="11" text-anchor="end" fill="#1d1d1b">'
+        "Limits from the first 12 points \u2190</text>" in svg
+    )
+
+
+def test_the_chart_draws_no_baseline_line_when_every_point_sets_the_limits(
+    project: Path,
+) -> None:
+    out = project / "c.svg"
+    assert run(project, "chart", "Q4-2017", "C/1", "-o", str(out))[0] == 0
+    assert 'class="baseline"' not in out.read_text(encoding="utf-8")
 
 
 # --- limits printed to the places the comparison needs ---------------------------------------

@@ -244,6 +244,19 @@ def render_chart(subject: ChartSubject, spc: SpcResult) -> str:
     )
     out.extend(_axes(subject, ticks, y))
     out.extend(_lines(subject, spc, y))
+    fixed = spc.rules.baseline
+    if spc.centre is not None and fixed is not None and fixed < count:
+        # Where the fixed baseline ends: the limits are those of the points left of it.
+        between = (x(fixed - 1) + x(fixed)) / 2
+        bx = _n(between)
+        out.append(
+            f'<line class="baseline" x1="{bx}" y1="{TOP}" x2="{bx}" y2="{BOTTOM}" '
+            f'stroke="{LINE}" stroke-width="1" stroke-dasharray="2 3"/>'
+        )
+        out.append(
+            f'<text x="{_n(between - 4)}" y="{TOP + 12}" font-size="11" text-anchor="end" '
+            f'fill="{LINE}">Limits from the first {fixed} points \u2190</text>'
+        )
     if count > 1:
         path = " ".join(f"{_n(x(i))},{_n(y(v))}" for i, (_, v) in enumerate(spc.points))
         out.append(f'<polyline points="{path}" fill="none" stroke="{LIMIT}" stroke-width="1.5"/>')
