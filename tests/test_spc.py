@@ -150,14 +150,22 @@ def test_shift_length_comes_from_the_rules() -> None:
     assert causes([1] * 7, shift=8) == []
 
 
-def test_trend_of_six_fires_and_five_does_not() -> None:
-    assert causes([-1, -0.5, 0, 0.5, 1, 1.5]) == [("trend", list(range(6)), "high")]
-    assert causes([1.5, 1, 0.5, 0, -0.5, -1]) == [("trend", list(range(6)), "low")]
-    assert causes([-1, -0.5, 0, 0.5, 1]) == []
+def test_trend_of_seven_fires_and_six_does_not() -> None:
+    # Making Data Count and NHSRplotthedots: 7 points each higher (or lower) than the last
+    assert causes([-1.5, -1, -0.5, 0, 0.5, 1, 1.5]) == [("trend", list(range(7)), "high")]
+    assert causes([1.5, 1, 0.5, 0, -0.5, -1, -1.5]) == [("trend", list(range(7)), "low")]
+    assert causes([-1, -0.5, 0, 0.5, 1, 1.5]) == []
+    assert causes([1.5, 1, 0.5, 0, -0.5, -1]) == []
+
+
+def test_trend_length_comes_from_the_rules() -> None:
+    assert causes([-1, -0.5, 0, 0.5, 1, 1.5], trend=6) == [("trend", list(range(6)), "high")]
+    assert causes([-1.5, -1, -0.5, 0, 0.5, 1, 1.5], trend=8) == []
 
 
 def test_equal_neighbours_break_a_trend() -> None:
     assert causes([-1, -0.5, 0, 0, 0.5, 1, 1.5]) == []
+    assert causes([-1.5, -1, -0.5, 0, 0, 0.5, 1, 1.5], trend=7) == []
     assert causes([-1, -0.5, 0, 0.5, 1, 1.5], trend=7) == []
     assert causes([-1, -0.5, 0, 0.5, 1], trend=5) == [("trend", list(range(5)), "high")]
 
@@ -187,9 +195,9 @@ def test_overlapping_two_of_three_windows_are_one_pattern() -> None:
 
 SHIFT_7 = [10, 14, 10, 14, 10, 13, 13, 13, 13, 13, 13, 13]  # centre 12.417: last 7 above
 SHIFT_6 = [14, 10, 14, 10, 14, 10, 13, 13, 13, 13, 13, 13]  # centre 12.5: last 6 above
+TREND_7 = [15, 10, 15, 10, 15, 9, 10, 11, 12, 13, 14, 15]  # 9..15 rising, centre 12.417
 TREND_6 = [15, 10, 15, 10, 15, 14, 10, 11, 12, 13, 14, 15]  # 10..15 rising
-TREND_5 = [15, 10, 15, 10, 15, 14, 11, 10, 11, 12, 13, 14]  # 10..14 rising
-RISING_BELOW = [30, 20, 30, 20, 30, 25, 13, 14, 15, 16, 17, 18]  # centre 20.667
+RISING_BELOW = [30, 20, 30, 20, 30, 25, 13, 14, 15, 16, 17, 18]  # centre 20.667, 6 rising
 OUTLIER = [10, 20, 10, 20, 10, 20, 10, 20, 10, 20, 10, 60]  # upper limit 54.6
 TWO_OF_THREE = [9, 11, 10, 10, 9, 10, 10, 11, 10, 13, 11, 13]
 
@@ -198,8 +206,7 @@ TWO_OF_THREE = [9, 11, 10, 10, 9, 10, 10, 11, 10, 13, 11, 13]
     ("values", "rule"),
     [
         (SHIFT_7, ("shift", [5, 6, 7, 8, 9, 10, 11], "high")),
-        (TREND_6, ("trend", [6, 7, 8, 9, 10, 11], "high")),
-        (RISING_BELOW, ("trend", [6, 7, 8, 9, 10, 11], "high")),
+        (TREND_7, ("trend", [5, 6, 7, 8, 9, 10, 11], "high")),
         (OUTLIER, ("outside limits", [11], "high")),
         (TWO_OF_THREE, ("two of three", [9, 11], "high")),
     ],
@@ -222,12 +229,13 @@ def test_two_of_three_by_hand() -> None:
 
 
 def test_a_rising_trend_below_the_centre_is_read_by_its_direction() -> None:
-    result = read(RISING_BELOW)
+    result = read(RISING_BELOW, trend=6)
+    assert found(result) == [("trend", [6, 7, 8, 9, 10, 11], "high")]
     assert result.points[-1][1] < (result.centre or 0)
     assert result.variation == "special cause improving"
 
 
-@pytest.mark.parametrize("values", [SHIFT_6, TREND_5])
+@pytest.mark.parametrize("values", [SHIFT_6, TREND_6])
 def test_one_point_short_of_a_pattern_is_common_cause(values: list[float]) -> None:
     assert read(values).special == []
     assert read(values).variation == "common cause"

@@ -94,19 +94,27 @@ class History:
                 return periods[k], row
         return None
 
-    def baseline_start(self) -> Period | None:
-        """The latest quarter whose result says ``comparable: no``: a new baseline."""
+    def baseline_start(self, rebase: Sequence[Period] = ()) -> Period | None:
+        """Where the baseline in force starts: the latest quarter whose result says
+        ``comparable: no``, or the latest of the indicator's ``rebase`` quarters up to the
+        timeline's period, whichever is later."""
+        found = max((p for p in rebase if p <= self.timeline.period), default=None)
         for k in range(len(self.rows) - 1, -1, -1):
             row = self.rows[k]
             if row is not None and not row.comparable:
-                return self.timeline.periods[k]
-        return None
+                quarter = self.timeline.periods[k]
+                return quarter if found is None or quarter > found else found
+        return found
 
-    def series(self) -> list[tuple[Period, str, float]]:
+    def series(self, rebase: Sequence[Period] = ()) -> list[tuple[Period, str, float]]:
         """The comparable results from the baseline's start on, oldest first, blanks
         skipped: (quarter, its label, value)."""
-        start = self.baseline_start()
-        first = 0 if start is None else self.timeline.position[start]
+        start = self.baseline_start(rebase)
+        first = (
+            0
+            if start is None
+            else self.timeline.after(start) - (1 if start in self.timeline.position else 0)
+        )
         periods, labels = self.timeline.periods, self.timeline.labels
         return [
             (periods[k], labels[k], row.value)

@@ -60,6 +60,15 @@ class SurveyRule(Protocol):
     def sample_size(self) -> int | None: ...
 
 
+class IndicatorSpcRule(Protocol):
+    """An indicator's own SPC settings: a fixed baseline, and quarters that rebase it."""
+
+    @property
+    def baseline(self) -> int | None: ...
+    @property
+    def rebase(self) -> Sequence[Period]: ...
+
+
 class IndicatorRule(Protocol):
     """What the rules read of an indicator."""
 
@@ -83,6 +92,8 @@ class IndicatorRule(Protocol):
     def dot_tolerance(self) -> float: ...
     @property
     def benchmark(self) -> str | None: ...
+    @property
+    def spc(self) -> IndicatorSpcRule | None: ...
     def targets_for(self, year: int) -> YearTargetsRule | None: ...
 
 
@@ -123,6 +134,8 @@ class SpcRule(Protocol):
     def two_of_three(self) -> bool: ...
     @property
     def min_points(self) -> int: ...
+    @property
+    def baseline(self) -> int | None: ...
 
 
 class SchemeRule(Protocol):

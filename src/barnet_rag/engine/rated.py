@@ -124,6 +124,7 @@ class SpcResult(Plain):
     point_types: list[PointType]
     target: float | None = None
     baseline_from: str | None = None
+    rebased: bool = False
     rules: Any = None
 
     @property

@@ -6,6 +6,11 @@ arithmetic is exact, so a point that sits on the centre line is on it, and shift
 mirroring a series moves its limits exactly with it. The rules run on whole numbers
 (values in millionths, every comparison scaled to integers), which is exact and fast
 enough for 100,000 indicators; :func:`read_scaled` is the one copy of them, behind :func:`xmr`.
+
+A point's reading follows NHSRplotthedots's precedence (outside limits, then trend, then
+two of three, then shift): a trend by its direction, every other rule by the point's side.
+With ``baseline`` set, the centre and limits are those of the first ``baseline`` points
+and later points are judged against them (Making Data Count's advice).
 """
 
 from __future__ import annotations
@@ -38,9 +43,10 @@ class SpcSettings(NamedTuple):
     form a scheme file's ``spc:`` section takes, and has the same fields."""
 
     shift: int = 7
-    trend: int = 6
+    trend: int = 7
     two_of_three: bool = True
     min_points: int = 12
+    baseline: int | None = None
 
 
 class Rules(Protocol):
@@ -55,6 +61,8 @@ class Rules(Protocol):
     def two_of_three(self) -> bool: ...
     @property
     def min_points(self) -> int: ...
+    @property
+    def baseline(self) -> int | None: ...
 
 
 #: The NHS defaults, as plain values (a scheme without ``spc:`` uses them).
@@ -227,9 +235,11 @@ def _two_of_three(sides: bytes, beyond: bytes) -> list[Cause]:
 
 
 def _point_types(count: int, causes: Sequence[Cause], polarity: str) -> list[PointType]:
-    """Each point's type: a side-based rule decides by side, a trend alone by its direction.
+    """Each point's type, by NHSRplotthedots's precedence: a point outside the limits by
+    its side; else a point of a trend by the trend's direction (where a rising and a falling
+    trend share their turning point, the later one); else by its side (two of three, shift).
 
-    Of several trends the first decides; of several side-based rules the last.
+    Two of three and a shift flag a point only on its own side, so their order is moot.
     """
     types: list[PointType] = ["common cause"] * count
     if not causes:
@@ -239,14 +249,11 @@ def _point_types(count: int, causes: Sequence[Cause], polarity: str) -> list[Poi
         good: "special cause improving",
         "low" if good == "high" else "high": "special cause concerning",
     }
-    for rule, points, side in reversed(causes):
-        if rule == "trend":
-            for index in points:
-                types[index] = named[side]
-    for rule, points, side in causes:
-        if rule != "trend":
-            for index in points:
-                types[index] = named[side]
+    for wanted in (("shift", "two of three"), ("trend",), ("outside limits",)):
+        for rule, points, side in causes:
+            if rule in wanted:
+                for index in points:
+                    types[index] = named[side]
     return types
 
 
@@ -267,9 +274,12 @@ def read_scaled(
 ) -> Reading:
     """The XmR reading of values and target given in millionths (see :func:`scaled`).
 
-    Exact: with ``n`` points, sum ``S``, moving-range sum ``R`` and the limit factor
-    ``p/q``, each distance from the centre is scaled by ``3·q·(n-1)·n``, which makes it,
-    the limit width (``3·p·R·n``) and 2 sigma (``2·p·R·n``) whole numbers. The floats
+    The centre and limits are those of the first ``rules.baseline`` points (every point
+    when None, or when there are fewer); every point is judged against them.
+
+    Exact: with ``n`` baseline points, sum ``S``, moving-range sum ``R`` and the limit
+    factor ``p/q``, each distance from the centre is scaled by ``3·q·(n-1)·n``, which makes
+    it, the limit width (``3·p·R·n``) and 2 sigma (``2·p·R·n``) whole numbers. The floats
     (centre, limits) are each one correctly rounded division of whole numbers.
     """
     count = len(values)
@@ -277,30 +287,32 @@ def read_scaled(
         return Reading(
             "insufficient data", None, None, None, None, None, None, [], ["common cause"] * count
         )
-    total = sum(values)
-    moving = sum(map(abs, map(sub, values[1:], values)))
+    size = count if rules.baseline is None else min(rules.baseline, count)
+    fixed = values[:size] if size < count else values
+    total = sum(fixed)
+    moving = sum(map(abs, map(sub, fixed[1:], fixed)))
     q = _Q
-    gaps = count - 1
+    gaps = size - 1
     factor = 3 * q * gaps
-    scale, offset = count * factor, total * factor
+    scale, offset = size * factor, total * factor
     deviations = [scale * v - offset for v in values]
-    spread = _P * moving * count
+    spread = _P * moving * size
     width = 3 * spread
     causes = _patterns(deviations, width, 2 * spread, rules)
     types: list[PointType] = (
         _point_types(count, causes, polarity) if causes else ["common cause"] * count
     )
     base = total * q * gaps
-    denominator = count * q * gaps * _SCALE
+    denominator = size * q * gaps * _SCALE
     lower, upper = (base - spread) / denominator, (base + spread) / denominator
     assurance = _assurance(
-        None if target is None else (count * target - total) * factor, width, polarity
+        None if target is None else (size * target - total) * factor, width, polarity
     )
     clipped = unit == "percent"
     return Reading(
         types[-1],
         assurance,
-        total / (count * _SCALE),
+        total / (size * _SCALE),
         lower,
         upper,
         min(max(lower, 0.0), 100.0) if clipped else lower,
@@ -318,12 +330,14 @@ def xmr(
     unit: str = "number",
     rules: SpcRule | None = None,
     baseline_from: str | None = None,
+    rebased: bool = False,
 ) -> SpcResult:
     """Read a series of (label, value) points, oldest first, as an XmR chart.
 
     Fewer than ``rules.min_points`` points give ``insufficient data`` and no limits.
     ``variation`` is the type of the latest point; ``assurance`` compares ``target`` with
-    the unclipped limits.
+    the unclipped limits. ``baseline_from`` is where the series starts after a break,
+    ``rebased`` true when that break is a rebase of the process, not a method change.
     """
     rules = rules or DEFAULT_RULES
     listed = [(label, float(value)) for label, value in points]
@@ -347,24 +361,36 @@ def xmr(
         point_types=reading.point_types,
         target=target,
         baseline_from=baseline_from,
-        rules=SpcSettings(rules.shift, rules.trend, rules.two_of_three, rules.min_points),
+        rebased=rebased,
+        rules=SpcSettings(
+            rules.shift, rules.trend, rules.two_of_three, rules.min_points, rules.baseline
+        ),
     )
 
 
-def baseline_start(ref: str, period: Period, results: Results) -> Period | None:
-    """The latest period up to ``period`` whose result says ``comparable: no``, if any."""
-    return Timeline.of(results, period).history(ref).baseline_start()
+def baseline_start(
+    ref: str, period: Period, results: Results, rebase: Sequence[Period] = ()
+) -> Period | None:
+    """Where the baseline in force at ``period`` starts: the latest period up to ``period``
+    whose result says ``comparable: no``, or of the indicator's ``rebase`` quarters, if any."""
+    return Timeline.of(results, period).history(ref).baseline_start(rebase)
 
 
 def series_for(
-    ref: str, period: Period, results: Results, max_points: int | None = None
+    ref: str,
+    period: Period,
+    results: Results,
+    max_points: int | None = None,
+    rebase: Sequence[Period] = (),
 ) -> list[tuple[Period, float]]:
     """The comparable results of ``ref`` up to ``period``, oldest first, blanks skipped.
 
-    A result marked ``comparable: no`` starts a new baseline: it is the first point of the
-    series and everything before it is left out. ``max_points`` keeps only the latest ones.
+    A result marked ``comparable: no``, or a ``rebase`` quarter, starts a new baseline: the
+    series begins there and everything before it is left out. ``max_points`` keeps only
+    the latest ones.
     """
-    series = [(p, v) for p, _, v in Timeline.of(results, period).history(ref).series()]
+    history = Timeline.of(results, period).history(ref)
+    series = [(p, v) for p, _, v in history.series(rebase)]
     if max_points is not None:
         series = series[-max_points:] if max_points > 0 else []
     return series
@@ -388,6 +414,19 @@ def recent_values(
     return Timeline.of(results, period).history(ref).recent(quarters)
 
 
+def rules_for(indicator: IndicatorRule, rules: SpcRule | None) -> SpcSettings:
+    """The scheme's rules (defaults when None) with the indicator's own ``baseline``."""
+    rules = rules or DEFAULT_RULES
+    own = None if indicator.spc is None else indicator.spc.baseline
+    return SpcSettings(
+        shift=rules.shift,
+        trend=rules.trend,
+        two_of_three=rules.two_of_three,
+        min_points=rules.min_points,
+        baseline=rules.baseline if own is None else own,
+    )
+
+
 def spc_for_indicator(
     indicator: IndicatorRule,
     plan: PlanRule,
@@ -402,19 +441,23 @@ def spc_for_indicator(
 
     ``plan`` is the indicator's plan (kept for symmetry with the rating engine); pass the
     plan's scheme's ``spc`` rules as ``rules`` (defaults when None), and the indicator's
-    ``history`` when the caller has read it already.
+    ``history`` when the caller has read it already. The indicator's own ``spc:`` may fix a
+    baseline and start new ones at its ``rebase`` quarters.
     """
     del plan
     if history is None:
         history = Timeline.of(results, period).history(indicator.ref)
-    start = history.baseline_start()
+    rebase = () if indicator.spc is None else indicator.spc.rebase
+    broken = history.baseline_start()
+    start = history.baseline_start(rebase)
     return xmr(
-        [(label, value) for _, label, value in history.series()],
+        [(label, value) for _, label, value in history.series(rebase)],
         indicator.polarity,
         target,
         unit=indicator.unit,
-        rules=rules,
+        rules=rules_for(indicator, rules),
         baseline_from=None if start is None else str(start),
+        rebased=start is not None and start != broken,
     )
 
 
@@ -447,6 +490,7 @@ __all__ = [
     "read_scaled",
     "recent_quarters",
     "recent_values",
+    "rules_for",
     "scaled",
     "scaled_all",
     "series_for",

@@ -19,6 +19,7 @@ from barnet_rag.engine.rating import choose_target, format_number
 from barnet_rag.engine.spc import describe, spc_for_indicator
 from barnet_rag.errors import UserError
 from barnet_rag.outputs.display import POLARITY_WORDS, format_value
+from barnet_rag.outputs.explaining import limit_places
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:
@@ -120,7 +121,12 @@ def description(subject: ChartSubject, spc: SpcResult) -> str:
     first, last = spc.points[0][0], spc.points[-1][0]
     span = first if count == 1 else f"from {first} to {last}"
     sentences = [f"{_count(count, 'comparable result')} {span}; {polarity}."]
-    if spc.baseline_from is not None:
+    if spc.baseline_from is not None and spc.rebased:
+        sentences.append(
+            f"The baseline starts at {spc.baseline_from}, where the process was rebased; "
+            "earlier results are left out."
+        )
+    elif spc.baseline_from is not None:
         sentences.append(
             f"The baseline starts at {spc.baseline_from}, where the method changed; "
             "earlier results are not comparable and are left out."
@@ -138,10 +144,19 @@ def description(subject: ChartSubject, spc: SpcResult) -> str:
     sentences.append(f"Variation: {spc.variation}.")
     if spc.assurance is not None:
         sentences.append(f"Assurance: {spc.assurance}.")
+    fixed = spc.rules.baseline
+    on = (
+        f", fixed on the first {fixed} points ({spc.points[0][0]} to {spc.points[fixed - 1][0]})"
+        if fixed is not None and fixed < count
+        else ""
+    )
+    # One place, or as many as show the target's side of each limit truly.
+    shown = (spc.display_lower, spc.display_upper)
+    places = limit_places(spc.target if spc.assurance else None, shown, least=1)
     sentences.append(
-        f"Centre {format_value(spc.centre, subject.unit, 1)}; process limits "
-        f"{format_value(spc.display_lower, subject.unit, 1)} to "
-        f"{format_value(spc.display_upper, subject.unit, 1)}."
+        f"Centre {format_value(spc.centre, subject.unit, places)}; process limits "
+        f"{format_value(spc.display_lower, subject.unit, places)} to "
+        f"{format_value(spc.display_upper, subject.unit, places)}{on}."
     )
     labels = [label for label, _ in spc.points]
     if spc.special:
@@ -229,6 +244,19 @@ def render_chart(subject: ChartSubject, spc: SpcResult) -> str:
     )
     out.extend(_axes(subject, ticks, y))
     out.extend(_lines(subject, spc, y))
+    fixed = spc.rules.baseline
+    if spc.centre is not None and fixed is not None and fixed < count:
+        # Where the fixed baseline ends: the limits are those of the points left of it.
+        between = (x(fixed - 1) + x(fixed)) / 2
+        bx = _n(between)
+        out.append(
+            f'<line class="baseline" x1="{bx}" y1="{TOP}" x2="{bx}" y2="{BOTTOM}" '
+            f'stroke="{LINE}" stroke-width="1" stroke-dasharray="2 3"/>'
+        )
+        out.append(
+            f'<text x="{_n(between - 4)}" y="{TOP + 12}" font-size="11" text-anchor="end" '
+            f'fill="{LINE}">Limits from the first {fixed} points \u2190</text>'
+        )
     if count > 1:
         path = " ".join(f"{_n(x(i))},{_n(y(v))}" for i, (_, v) in enumerate(spc.points))
         out.append(f'<polyline points="{path}" fill="none" stroke="{LIMIT}" stroke-width="1.5"/>')

@@ -8,6 +8,7 @@ This is the audit trail an officer shows when a councillor asks "why amber?".
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,10 +238,35 @@ def steps(
     return found
 
 
+def limit_places(target: float | None, limits: Sequence[float], least: int = 2) -> int:
+    """Decimals for limits that show the target's place against each of them truly.
+
+    ``least`` places unless the target and a limit then read the wrong way round (a
+    target of 2.212 beside a limit of 2.2124 shown as 2.21), up to six (the precision the
+    rules compare at), where a target exactly on a limit reads as on it.
+    """
+    if target is None:
+        return least
+    for places in range(least, 6):
+        if all(
+            (target > limit) == (target > round(limit, places))
+            and (target < limit) == (target < round(limit, places))
+            for limit in limits
+        ):
+            return places
+    return 6
+
+
 def spc_step(spc: SpcResult, unit: str) -> str:
     """The SPC reading in words: the series, the limits, each rule that fired, assurance."""
     count = len(spc.points)
-    since = f" since the method changed in {spc.baseline_from}" if spc.baseline_from else ""
+    since = ""
+    if spc.baseline_from:
+        since = (
+            f" since the process was rebased in {spc.baseline_from}"
+            if spc.rebased
+            else f" since the method changed in {spc.baseline_from}"
+        )
     if spc.centre is None or spc.lower is None or spc.upper is None:
         return (
             f"Statistical process control: insufficient data: {count} comparable "
@@ -248,10 +274,22 @@ def spc_step(spc: SpcResult, unit: str) -> str:
             f"{spc.rules.min_points}."
         )
     labels = [label for label, _ in spc.points]
+    places = limit_places(spc.target if spc.assurance else None, (spc.lower, spc.upper))
+
+    def limit(value: float) -> str:
+        text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+        return ("0" if text == "-0" else text) + ("%" if unit == "percent" else "")
+
+    fixed = spc.rules.baseline
+    on = (
+        f", fixed on the first {fixed}, {labels[0]} to {labels[fixed - 1]}"
+        if fixed is not None and fixed < count
+        else ""
+    )
     lines = [
         f"Statistical process control (XmR) over {count} comparable results, {labels[0]} to "
-        f"{labels[-1]}{since}: centre {_amount(round(spc.centre, 2), unit)}, process limits "
-        f"{_amount(round(spc.lower, 2), unit)} to {_amount(round(spc.upper, 2), unit)}.",
+        f"{labels[-1]}{since}: centre {limit(spc.centre)}, process limits "
+        f"{limit(spc.lower)} to {limit(spc.upper)}{on}.",
     ]
     latest = count - 1
     for cause in spc.special:
@@ -263,7 +301,7 @@ def spc_step(spc: SpcResult, unit: str) -> str:
     if spc.assurance is not None and spc.target is not None:
         lines.append(
             f"Assurance: {spc.assurance} (target {_amount(spc.target, unit)} against the "
-            f"limits {_amount(round(spc.lower, 2), unit)} to {_amount(round(spc.upper, 2), unit)})."
+            f"limits {limit(spc.lower)} to {limit(spc.upper)})."
         )
     return "\n".join(lines)
 

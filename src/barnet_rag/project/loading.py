@@ -18,7 +18,14 @@ from pydantic import BaseModel, ValidationError
 
 from barnet_rag.errors import InputError, Problem, UserError, shown_name
 from barnet_rag.periods import Period
-from barnet_rag.project.models import Indicator, Plan, QuarterResults, Scheme
+from barnet_rag.project.models import (
+    Indicator,
+    Plan,
+    QuarterResults,
+    Scheme,
+    SpcRules,
+    baseline_too_short,
+)
 from barnet_rag.project.projectfiles import (
     MAX_RESULTS_BYTES,
     ResultFiles,
@@ -250,8 +257,9 @@ def load_schemes(root: Path) -> tuple[dict[str, Scheme], list[Problem]]:
 def scheme_problems(
     plans: Sequence[tuple[str, Plan]], schemes: Mapping[str, Scheme]
 ) -> list[Problem]:
-    """A plan naming a scheme that is neither built in nor in ``schemes/``."""
-    return [
+    """A plan naming a scheme that is neither built in nor in ``schemes/``, and an
+    indicator's ``spc: {baseline}`` below its scheme's ``min_points``."""
+    problems = [
         Problem(
             "unknown-scheme",
             f"scheme {plan.scheme!r} does not exist",
@@ -262,6 +270,23 @@ def scheme_problems(
         for shown, plan in plans
         if plan.scheme not in schemes
     ]
+    for shown, plan in plans:
+        scheme = schemes.get(plan.scheme)
+        if scheme is None:
+            continue
+        least = (scheme.spc or SpcRules()).min_points
+        for index, indicator in enumerate(plan.indicators):
+            own = None if indicator.spc is None else indicator.spc.baseline
+            if own is not None and own < least:
+                problems.append(
+                    Problem(
+                        "spc-baseline",
+                        baseline_too_short(own, least, plan.scheme),
+                        shown,
+                        path=f"indicators[{index}].spc.baseline",
+                    )
+                )
+    return problems
 
 
 class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ModelWrapValidatorHandler,
@@ -34,7 +35,8 @@ from barnet_rag.engine.rated import (
 )
 from barnet_rag.engine.rating import band_matches, sample_interval
 from barnet_rag.engine.spc import DEFAULT_RULES
-from barnet_rag.periods import parse_financial_year
+from barnet_rag.errors import UsageError
+from barnet_rag.periods import Period, parse_financial_year, parse_period
 from barnet_rag.project.numbers import CellError, parse_value
 from barnet_rag.terms import (
     Dot,
@@ -52,13 +54,36 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+def baseline_too_short(baseline: int, min_points: int, scheme: str | None = None) -> str:
+    """Why a ``baseline`` below ``min_points`` (of ``scheme``, for an indicator's own
+    baseline) is refused, and what to write instead."""
+    whose = "" if scheme is None else f" of scheme {scheme!r}"
+    return (
+        f"a baseline of {baseline} points is below min_points ({min_points}){whose}: the "
+        f"limits need at least {min_points} points; set baseline to {min_points} or more"
+    )
+
+
 class SpcRules(_Model):
-    """Rule lengths, from a scheme file's ``spc:`` section; the defaults follow the NHS."""
+    """Rule lengths, from a scheme file's ``spc:`` section; the defaults follow the NHS.
+
+    ``baseline`` fixes the centre and limits on the first that many points of each
+    baseline (None: every point); it may not be below ``min_points``.
+    """
 
     shift: int = Field(default=DEFAULT_RULES.shift, ge=2, le=50)
     trend: int = Field(default=DEFAULT_RULES.trend, ge=3, le=50)
     two_of_three: bool = DEFAULT_RULES.two_of_three
     min_points: int = Field(default=DEFAULT_RULES.min_points, ge=2, le=200)
+    baseline: int | None = Field(default=None, ge=2, le=200)
+
+    @field_validator("baseline")
+    @classmethod
+    def _baseline_has_enough_points(cls, value: int | None, info: ValidationInfo) -> int | None:
+        least = info.data.get("min_points")  # absent when min_points itself is wrong
+        if value is not None and least is not None and value < least:
+            raise ValueError(baseline_too_short(value, least))
+        return value
 
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
@@ -150,6 +175,29 @@ class YearTargets(_Model):
         return value
 
 
+def _rebase_quarter(value: Any) -> Any:
+    if isinstance(value, Period):
+        return value
+    try:
+        return parse_period(str(value))
+    except UsageError:
+        raise ValueError(
+            f'{value!r} is not a quarter; write it as 2016/17-Q1 (or Q1-2016, "Q1 2016/17")'
+        ) from None
+
+
+class IndicatorSpc(_Model):
+    """One indicator's own SPC settings (``spc:`` in a plan): a fixed baseline of that many
+    points, overriding the scheme's, and the quarters where its process changed."""
+
+    baseline: int | None = Field(default=None, ge=2, le=200)
+    rebase: list[Annotated[Period, BeforeValidator(_rebase_quarter)]] = Field(default_factory=list)
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True
+    )
+
+
 class Indicator(_Model):
     """One indicator of a plan: how it is measured, which way is better, and its targets."""
 
@@ -164,6 +212,7 @@ class Indicator(_Model):
     dot_tolerance: FiniteFloat = Field(default=0.0, ge=0)
     benchmark: str | None = None
     targets: dict[str, YearTargets] = Field(default_factory=dict)
+    spc: IndicatorSpc | None = None
 
     @field_validator("since", mode="before")
     @classmethod
