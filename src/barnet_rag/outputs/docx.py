@@ -51,7 +51,8 @@ HEADER_FILL, HEADER_TEXT = "1D3A5C", "FFFFFF"
 #: Word headings: Title for the committee, Heading 1 for sections, Heading 2 within a
 #: plan; an officer's ``#`` in a narrative file is a Heading 3.
 NARRATIVE_HEADING_OFFSET = 2
-#: Indicator table column widths in millimetres (landscape A4 less 15 mm margins: 267 mm).
+#: Shares of the text width for the indicator table's columns (in millimetres on landscape
+#: A4 with 15 mm margins: 267 mm) and the risk table's.
 INDICATOR_WIDTHS = (20, 44, 15, 17, 15, 22, 20, 19, 19, 19, 15, 20, 22)
 RISK_WIDTHS = (16, 44, 26, 16, 14, 16, 38)
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -68,20 +69,26 @@ def open_reference(path: Path) -> Document:
     from docx.opc.exceptions import PackageNotFoundError
 
     shown = path.as_posix()
+    save_as = "save the council's template from Word as a Word Document (.docx)"
     if not path.is_file():
         raise UserError(f"--reference-docx {shown}: does not exist (give the path of a .docx file)")
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:
+    except (PackageNotFoundError, zipfile.BadZipFile):
         raise UserError(
-            f"--reference-docx {shown}: not a Word document ({error.__class__.__name__}); "
-            "save the council's template from Word as a .docx file (Word Document), "
-            "not .doc, .dotx or .odt"
+            f"--reference-docx {shown}: not a Word document (a .docx file is a zip package, "
+            f"and this is not one: a .doc, .odt or renamed file?); {save_as}"
+        ) from None
+    except KeyError:
+        raise UserError(
+            f"--reference-docx {shown}: a zip file, but not a Word document; {save_as}"
         ) from None
     except ValueError as error:
+        raise UserError(f"--reference-docx {shown}: {_wrong_kind(str(error))}; {save_as}") from None
+    except SyntaxError:  # lxml's XMLSyntaxError: a part that is not well-formed XML
         raise UserError(
-            f"--reference-docx {shown}: not a Word document: {error}; save it from Word "
-            "as a .docx file (Word Document), not a template (.dotx) or a macro file (.docm)"
+            f"--reference-docx {shown}: a damaged Word document (part of it is not valid XML); "
+            "open it in Word and save it again as a Word Document (.docx)"
         ) from None
     except OSError as error:
         raise UserError(f"--reference-docx {shown}: cannot be read: {error.strerror}") from None
@@ -92,6 +99,19 @@ def open_reference(path: Path) -> Document:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     return document
+
+
+def _wrong_kind(message: str) -> str:
+    """What python-docx's "content type is ..." error means, in words."""
+    if "wordprocessingml.template" in message:
+        return "a Word template (.dotx), not a document"
+    if "macroEnabled" in message:
+        return "a macro-enabled file (.docm/.dotm), not a plain Word document"
+    if "spreadsheetml" in message:
+        return "an Excel workbook, not a Word document"
+    if "presentationml" in message:
+        return "a PowerPoint file, not a Word document"
+    return "not a Word document"
 
 
 def new_document() -> Document:
@@ -110,8 +130,9 @@ def new_document() -> Document:
 class _Writer:
     """Builds one report into a document: styles looked up (or added) once each."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, reference: bool) -> None:
         self.document = document
+        self.reference = reference
         self.added: set[str] = set()
 
     # styles ---------------------------------------------------------------------------
@@ -165,16 +186,20 @@ class _Writer:
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
         section.page_width, section.page_height = width, height
-        if landscape:
-            section.left_margin = section.right_margin = Mm(15)
-            section.top_margin = section.bottom_margin = Mm(15)
-        elif not new:
-            section.left_margin = section.right_margin = Mm(20)
-            section.top_margin = section.bottom_margin = Mm(20)
-        else:
+        if self.reference:  # the council's margins, in every section
             first = self.document.sections[0]
             section.left_margin, section.right_margin = first.left_margin, first.right_margin
             section.top_margin, section.bottom_margin = first.top_margin, first.bottom_margin
+        else:
+            margin = Mm(15) if landscape else Mm(20)
+            section.left_margin = section.right_margin = margin
+            section.top_margin = section.bottom_margin = margin
+
+    def text_width(self) -> float:
+        """The current section's width between its margins, in millimetres."""
+        section = self.document.sections[-1]
+        width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        return float(width) / 36000
 
     # text ---------------------------------------------------------------------------
 
@@ -245,7 +270,7 @@ class _Writer:
 
     # tables -------------------------------------------------------------------------
 
-    def table(self, headers: Sequence[str], widths: Sequence[int] | None = None) -> Table:
+    def table(self, headers: Sequence[str], widths: Sequence[float] | None = None) -> Table:
         """A bordered table with one header row that repeats at the top of each page."""
         from docx.shared import Mm
 
@@ -268,7 +293,12 @@ class _Writer:
                     cell.width = Mm(width)
         return table
 
-    def row(self, table: Table, widths: Sequence[int] | None = None) -> _Row:
+    def widths(self, shares: Sequence[int]) -> list[float]:
+        """Column widths in millimetres: ``shares`` of the text width."""
+        total = sum(shares)
+        return [self.text_width() * share / total for share in shares]
+
+    def row(self, table: Table, widths: Sequence[float] | None = None) -> _Row:
         from docx.shared import Mm
 
         row: _Row = table.add_row()  # type: ignore[no-untyped-call]
@@ -367,8 +397,10 @@ def _dot_text(cell: DotCell) -> str:
     return f"{cell.arrow} ({cell.text})" if cell.arrow else cell.text
 
 
-def _indicator_row(writer: _Writer, table: Table, row: IndicatorRow) -> None:
-    cells = writer.row(table, INDICATOR_WIDTHS).cells
+def _indicator_row(
+    writer: _Writer, table: Table, row: IndicatorRow, widths: Sequence[float]
+) -> None:
+    cells = writer.row(table, widths).cells
     _cell_text(cells[0], row.ref, bold=True)
     if row.ref_detail:
         _run_style(cells[0].paragraphs[0].add_run(f" ({_clean(row.ref_detail)})"))
@@ -404,13 +436,14 @@ def _rgb(colour: str) -> RGBColor:
 
 def _indicator_table(writer: _Writer, table: IndicatorTable) -> None:
     writer.caption(table.caption, table.caption_notes)
-    word = writer.table(table.headers, INDICATOR_WIDTHS)
+    widths = writer.widths(INDICATOR_WIDTHS)
+    word = writer.table(table.headers, widths)
     for cell, note in zip(word.rows[0].cells, table.header_notes, strict=True):
         if note is not None:
             run = cell.paragraphs[0].add_run(note.mark)
             _run_style(run, bold=True, colour=HEADER_TEXT)
     for row in table.rows:
-        _indicator_row(writer, word, row)
+        _indicator_row(writer, word, row, widths)
     writer.paragraph()
 
 
@@ -444,9 +477,10 @@ def _plan(writer: _Writer, plan: PlanSection) -> None:
     if plan.risks.risks:
         writer.caption(plan.risks.caption)
         headers = ["ID", "Risk", "Owner", "Likelihood", "Impact", "Residual score", "Mitigations"]
-        risk_table = writer.table(headers, RISK_WIDTHS)
+        widths = writer.widths(RISK_WIDTHS)
+        risk_table = writer.table(headers, widths)
         for risk in plan.risks.risks:
-            cells = writer.row(risk_table, RISK_WIDTHS).cells
+            cells = writer.row(risk_table, widths).cells
             mitigations = "; ".join(risk.mitigations) if risk.mitigations else "None recorded"
             values = (risk.title, risk.owner, risk.likelihood, risk.impact, risk.score)
             _cell_text(cells[0], risk.id, bold=True)
@@ -470,7 +504,7 @@ def _notes(writer: _Writer, plan: PlanSection) -> None:
 def build_docx(context: ReportContext, reference: Path | None = None) -> Document:
     """The whole report as a python-docx document, built into ``reference`` if given."""
     document = open_reference(reference) if reference is not None else new_document()
-    writer = _Writer(document)
+    writer = _Writer(document, reference=reference is not None)
     writer.page(landscape=False, new=False)
     document.core_properties.title = f"{context.heading}: {context.title}"
     document.core_properties.subject = context.period_long

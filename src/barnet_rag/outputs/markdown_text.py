@@ -21,7 +21,8 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _SPACES = re.compile(r"\s+")
-_BLOCK_START = re.compile(r"^(#|[-+=]|\d+[.)])")
+_LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+_BLOCK_MARK = re.compile(r"^([#+=-])")
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,12 @@ class Progress:
     html: str
 
 
-def progress(source: str, text: str) -> Progress:
-    """Parse a narrative file's ``text`` once for every report format."""
+def progress(source: str, text: str) -> Progress | None:
+    """Parse a narrative file's ``text`` once for every report format; None when it holds
+    nothing to print (a file ``new-quarter`` started but nobody wrote)."""
     blocks = parse(text)
+    if not blocks:
+        return None
     return Progress(
         source=source,
         blocks=blocks,
@@ -200,7 +204,8 @@ def _md_spans(spans: tuple[Span, ...]) -> str:
             text = f"[{text}]({target})"
         parts.append(text)
     text = "".join(parts)
-    return "\\" + text if _BLOCK_START.match(text) else text
+    # A paragraph must not start what would read as a heading or a list item ("1. ").
+    return _BLOCK_MARK.sub(r"\\\1", _LIST_NUMBER.sub(r"\1\\\2", text, count=1), count=1)
 
 
 def to_markdown(blocks: tuple[Block, ...], heading_offset: int = 0) -> str:
@@ -262,3 +267,25 @@ def _html_block(block: Block, offset: int) -> str:
         else:
             items.append("<li>" + "\n".join(_html_block(b, offset) for b in item) + "</li>")
     return f"<{tag}{start}>\n" + "\n".join(items) + f"\n</{tag}>"
+
+
+# Skeleton --------------------------------------------------------------------------------
+
+
+def skeleton(blocks: tuple[Block, ...]) -> list[str]:
+    """The headings of a narrative, one Markdown line each, for next quarter's file.
+
+    Headings are kept as headings; a top-level bullet that opens with bold words (the
+    seed's ``- **Community safety** – ...``) keeps those words as ``- **Community safety** –``.
+    """
+    lines = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            lines.append("#" * block.level + " " + _md_spans(block.spans))
+        elif isinstance(block, ListBlock) and not block.ordered:
+            for item in block.items:
+                first = item[0] if item else None
+                if isinstance(first, Paragraph) and first.spans and first.spans[0].bold:
+                    lead = Span(first.spans[0].text.strip(), bold=True)
+                    lines.append(f"- {_md_spans((lead,))} –")
+    return lines

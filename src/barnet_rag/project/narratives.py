@@ -40,7 +40,7 @@ def narrative_path(root: Path, period: Period, plan: str) -> Path:
 def control_problems(text: str, shown: str) -> list[Problem]:
     """A problem for each line holding a control character (the first one on the line)."""
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         match = _CONTROL.search(line)
         if match is not None:
             problems.append(
@@ -49,8 +49,8 @@ def control_problems(text: str, shown: str) -> list[Problem]:
                     f"control character U+{ord(match[0]):04X} at column {match.start() + 1}",
                     shown,
                     number,
-                    hint="delete it (it is invisible in most editors; it often comes from "
-                    "copying out of a PDF)",
+                    hint="delete it: it is invisible in most editors, and often comes from "
+                    "copying out of a PDF",
                 )
             )
     return problems
@@ -80,9 +80,17 @@ def _layout(shown: str, message: str, hint: str) -> Problem:
     return Problem("narrative-layout", message, shown, hint=hint)
 
 
-def narrative_problems(root: Path, plans: Collection[str]) -> list[Problem]:
-    """Every problem under ``narrative/``: its layout, unknown plans, unreadable files."""
+def narrative_problems(
+    root: Path, plans: Collection[str], period: Period | None = None
+) -> list[Problem]:
+    """Every problem under ``narrative/`` (only ``period``'s directory, if given): its
+    layout, files named after no plan, files that are not UTF-8 text."""
     directory = root / NARRATIVE_DIR
+    if period is not None:
+        quarter = directory / period.directory / period.quarter_label
+        if not quarter.is_dir():
+            return []
+        return [p for path in sorted(quarter.iterdir()) for p in _file_problems(path, root, plans)]
     if not directory.is_dir():
         return []
     problems: list[Problem] = []
