@@ -266,8 +266,8 @@ def test_check_reports_every_narrative_problem_with_its_location(project: Path) 
             "narrative-unknown-plan",
             "no plan has the slug 'comunity-leadership'",
             "narrative/2017-18/Q2/comunity-leadership.md",
-            hint="did you mean community-leadership.md? name the file after the plan: the "
-            "plan: key of plans/*.yaml",
+            hint="did you mean community-leadership.md? rename it <slug>.md after one of the "
+            "plans: community-leadership",
         ),
         Problem(
             "narrative-layout",
@@ -309,7 +309,7 @@ def test_check_with_a_period_looks_only_at_that_quarters_narratives(project: Pat
             "narrative-unknown-plan",
             "no plan has the slug 'safer'",
             "narrative/2017-18/Q3/safer.md",
-            hint="name the file after the plan: the plan: key of plans/*.yaml",
+            hint="rename it <slug>.md after one of the plans: community-leadership",
         )
     ]
 

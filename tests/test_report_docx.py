@@ -425,6 +425,16 @@ def test_reference_docx_only_applies_to_docx(tmp_path: Path) -> None:
     assert err.endswith("Error: --reference-docx only applies with --format docx\n")
 
 
+def test_templates_do_not_apply_to_word(tmp_path: Path) -> None:
+    args = ["report", "Q3-2017", "--root", str(REPO), "--format", "docx", "-o", "x.docx"]
+    code, _, err = run(*args, "--templates", str(tmp_path))
+    assert code == 2
+    assert err.endswith(
+        "Error: --templates applies to md and html; a Word report takes its styles from "
+        "--reference-docx FILE\n"
+    )
+
+
 # LibreOffice -------------------------------------------------------------------------
 
 

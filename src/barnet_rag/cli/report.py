@@ -81,6 +81,11 @@ def report(
         raise click.UsageError(DOCX_NEEDS_OUTPUT)
     if reference_docx is not None and output_format != "docx":
         raise click.UsageError("--reference-docx only applies with --format docx")
+    if templates is not None and output_format == "docx":
+        raise click.UsageError(
+            "--templates applies to md and html; a Word report takes its styles from "
+            "--reference-docx FILE"
+        )
     from barnet_rag.api import rate_project
     from barnet_rag.outputs.reporting import build_report
     from barnet_rag.outputs.templating import render_report, write_report

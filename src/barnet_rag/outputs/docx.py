@@ -53,7 +53,7 @@ HEADER_FILL, HEADER_TEXT = "1D3A5C", "FFFFFF"
 NARRATIVE_HEADING_OFFSET = 2
 #: Shares of the text width for the indicator table's columns (in millimetres on landscape
 #: A4 with 15 mm margins: 267 mm) and the risk table's.
-INDICATOR_WIDTHS = (20, 44, 15, 17, 15, 22, 20, 19, 19, 19, 15, 20, 22)
+INDICATOR_WIDTHS = (20, 38, 15, 17, 15, 22, 20, 21, 19, 21, 14, 20, 24)
 RISK_WIDTHS = (16, 44, 26, 16, 14, 16, 38)
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

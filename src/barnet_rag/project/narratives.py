@@ -150,7 +150,8 @@ def _file_problems(path: Path, root: Path, plans: Collection[str]) -> list[Probl
                 "narrative-unknown-plan",
                 f"no plan has the slug {path.stem!r}",
                 shown,
-                hint=f"{suggestion}name the file after the plan: the plan: key of plans/*.yaml",
+                hint=f"{suggestion}rename it <slug>.md after one of the plans: "
+                + ", ".join(sorted(plans)),
             )
         )
     try:
