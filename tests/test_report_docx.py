@@ -9,8 +9,10 @@ it is installed.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -21,8 +23,18 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from barnet_rag.api import rate_project
 from barnet_rag.cli import main
+from barnet_rag.outputs.docx import build_docx
+from barnet_rag.outputs.markdown_text import Block, ListBlock, parse, plain_text
+from barnet_rag.outputs.reporting import build_report
+from barnet_rag.outputs.word import clean
+from barnet_rag.periods import Period
+from barnet_rag.project.loading import load_project
+from barnet_rag.project.models import Plan, RatedPeriod
 
 REPO = Path(__file__).resolve().parent.parent
 Q3 = "narrative/2017-18/Q3/community-leadership.md"
@@ -482,3 +494,75 @@ def test_libreoffice_converts_the_paper_to_a_pdf(tmp_path: Path) -> None:
             next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))
         )
     assert pages >= 3
+
+
+# Any text -----------------------------------------------------------------------------
+
+
+Example = tuple[RatedPeriod, Period, list[Plan]]
+
+
+@pytest.fixture(scope="module")
+def rated_example() -> Example:
+    """The shipped example rated once, for building many reports from it."""
+    project = load_project(REPO)
+    period = Period(2017, 3)
+    return rate_project(REPO, period, (), project=project), period, list(project.select(()))
+
+
+@settings(max_examples=25)
+@given(
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=80
+    )
+)
+def test_any_narrative_text_builds_a_document_that_says_it(
+    rated_example: Example, text: str
+) -> None:
+    """Whatever an officer types (control characters included, which ``check`` reports),
+    the Word paper is built and carries the words as text."""
+    rated, period, plans = rated_example
+    line = " ".join(text.split())
+    narratives = {"community-leadership": (Q3, line)}
+    context = build_report(rated, period, plans, {}, narratives=narratives)
+    document = build_docx(context)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    blocks = parse(line)
+    if not blocks:
+        return
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(buffer.getvalue())).paragraphs]
+    start = paragraphs.index("Progress on key activities") + 1
+    end = paragraphs.index("Indicators that have not met target")
+    written = " ".join(paragraphs[start:end])
+    for words in block_texts(blocks):
+        assert clean_words(words) in clean_words(written)
+
+
+def block_texts(blocks: tuple[Block, ...]) -> list[str]:
+    """The words of every heading and paragraph, lists included."""
+    texts = []
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            texts += [t for item in block.items for t in block_texts(item)]
+        else:
+            texts.append(plain_text(block.spans))
+    return texts
+
+
+def clean_words(text: str) -> str:
+    """Text as Word holds it: XML-illegal characters dropped, spaces folded."""
+    return " ".join(clean(text).split())
+
+
+def test_a_real_process_writes_a_paper_word_opens(tmp_path: Path) -> None:
+    out = tmp_path / "q3.docx"
+    done = subprocess.run(
+        [sys.executable, "-m", "barnet_rag", "report", "Q3-2017", "--root", str(REPO)]
+        + ["--format", "docx", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", f"Wrote {out}\n")
+    assert docx.Document(str(out)).paragraphs[0].text == "Community Leadership Committee"
