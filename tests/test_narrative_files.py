@@ -378,3 +378,32 @@ def test_new_quarter_writes_no_narrative_when_the_results_file_is_refused(projec
     (project / Q3).unlink()
     assert run("new-quarter", "Q3-2017", "--root", str(project))[0] == 2
     assert not (project / Q3).exists()
+
+
+TWO_PLANS = {
+    f"plans/{slug}.yaml": (
+        f"plan: {slug}\ncommittee: {committee}\ntitle: {committee} Commissioning Plan\n"
+        f"indicators:\n  - ref: {ref}\n    title: A measure\n    type: SPI\n"
+        "    polarity: bigger\n    targets:\n      2017/18: {annual: 50}\n"
+    )
+    for slug, committee, ref in (("housing", "Housing", "H/1"), ("adults", "Adults", "A/1"))
+}
+
+
+def test_each_plan_gets_its_own_narrative_in_every_format(tmp_path: Path) -> None:
+    for name, content in TWO_PLANS.items():
+        write(tmp_path, name, content)
+    write(tmp_path, "results/2017-18/Q3.csv", "ref,value\nH/1,40\nA/1,55\n")
+    write(tmp_path, "narrative/2017-18/Q3/housing.md", "Homes **started** on two sites.\n")
+    write(tmp_path, "narrative/2017-18/Q3/adults.md", "A new day centre opened.\n")
+    code, out, _ = run("report", "Q3-2017", "--root", str(tmp_path))
+    assert code == 0
+    adults, housing = out.split("## Adults Committee")[1].split("## Housing Committee")
+    assert "### Progress on key activities\n\nA new day centre opened.\n" in adults
+    assert "### Progress on key activities\n\nHomes **started** on two sites.\n" in housing
+    code, page, _ = run("report", "Q3-2017", "--root", str(tmp_path), "--format", "html")
+    assert code == 0
+    assert page.index("<p>A new day centre opened.</p>") < page.index('id="housing"')
+    assert page.index('id="housing"') < page.index("<strong>started</strong>")
+    only = run("report", "Q3-2017", "--root", str(tmp_path), "--plan", "housing")[1]
+    assert "A new day centre opened." not in only and "Homes **started**" in only
