@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
@@ -367,6 +368,31 @@ def test_a_reference_without_the_styles_used_still_builds(tmp_path: Path) -> Non
     assert [b[:8] for b in bullets] == ["• CG/S4 ", "• CG/S16", "• CG/C6 "]
     borders = paper.tables[0]._tbl.tblPr.find(qn("w:tblBorders"))
     assert borders is not None
+
+
+def test_a_reference_with_a_character_style_of_a_used_name_still_builds(tmp_path: Path) -> None:
+    reference = docx.Document()
+    caption = reference.styles["Caption"]
+    reference.styles.element.remove(caption.element)
+    reference.styles.add_style("Caption", WD_STYLE_TYPE.CHARACTER)
+    reference.save(str(tmp_path / "odd.docx"))
+    paper = write_docx(tmp_path, "--reference-docx", str(tmp_path / "odd.docx"))
+    assert styled(paper, "Caption")[0] == (
+        "Caption (report)",
+        "Table 1: Theme Committee Indicators (Q3 2017/18)",
+    )
+
+
+def test_a_reference_without_page_setup_gets_a4_and_margins(tmp_path: Path) -> None:
+    reference = docx.Document()
+    for setup in reference.element.body.findall(qn("w:sectPr")):
+        reference.element.body.remove(setup)
+    reference.save(str(tmp_path / "bare.docx"))
+    paper = write_docx(tmp_path, "--reference-docx", str(tmp_path / "bare.docx"))
+    assert [
+        (round(s.page_width.mm), round(s.page_height.mm), round(s.left_margin.mm))
+        for s in paper.sections
+    ] == [(210, 297, 20), (297, 210, 20), (210, 297, 20)]
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,7 @@ def open_reference(path: Path) -> Document:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    body.get_or_add_sectPr()  # a document without page setup gets an empty one
     return document
 
 
@@ -109,7 +110,7 @@ class Writer:
         self.document = document
         self.reference = reference
         self.added: set[str] = set()
-        self.known: set[str] | None = None
+        self.resolved: dict[str, str] = {}
 
     # styles ---------------------------------------------------------------------------
 
@@ -119,15 +120,20 @@ class Writer:
         from docx.shared import Mm, Pt
 
         styles = self.document.styles
-        if self.known is None:
-            self.known = {s.name for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name}
-        if name in self.known:
+        if name in self.resolved:
+            return self.resolved[name]
+        paragraph = {s.name for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name}
+        if name in paragraph:
+            self.resolved[name] = name
             return name
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        if "Normal" in self.known:
+        # A character or table style may have the name: ours then gets a name of its own.
+        taken = {s.name for s in styles if s.name}
+        actual = name if name not in taken else f"{name} (report)"
+        style = styles.add_style(actual, WD_STYLE_TYPE.PARAGRAPH)
+        if "Normal" in paragraph:
             style.base_style = styles["Normal"]
-        self.known.add(name)
-        self.added.add(name)
+        self.resolved[name] = actual
+        self.added.add(actual)
         font = style.font
         form = style.paragraph_format
         if name.startswith(("Heading", "Title")):
@@ -144,7 +150,7 @@ class Writer:
         elif name == "Caption":
             font.bold = True
             form.keep_with_next = True
-        return name
+        return actual
 
     def heading(self, text: str, level: int) -> WordParagraph:
         name = "Title" if level == 0 else f"Heading {min(level, 9)}"
@@ -166,8 +172,9 @@ class Writer:
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
         section.page_width, section.page_height = width, height
-        if self.reference:  # the council's margins, in every section
-            first = self.document.sections[0]
+        first = self.document.sections[0]
+        if self.reference and None not in (first.left_margin, first.right_margin):
+            # the council's margins, in every section
             section.left_margin, section.right_margin = first.left_margin, first.right_margin
             section.top_margin, section.bottom_margin = first.top_margin, first.bottom_margin
         else:
