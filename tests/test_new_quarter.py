@@ -35,7 +35,9 @@ def test_writes_a_row_per_indicator_in_plan_order_with_survey_labels(example_cop
     assert run(example_copy, "Q4-2017") == (
         0,
         "Wrote results/2017-18/Q4.csv: 9 indicators, 4 survey labels carried over; fill in "
-        "the values.\nThen run: barnet-rag check --period Q4-2017\n",
+        "the values.\nWrote narrative/2017-18/Q4/community-leadership.md: progress on key "
+        "activities, empty; write it in Markdown.\n"
+        "Then run: barnet-rag check --period Q4-2017\n",
         "",
     )
     assert (example_copy / "results/2017-18/Q4.csv").read_text(encoding="utf-8") == Q4_2017

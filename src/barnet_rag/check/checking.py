@@ -35,6 +35,7 @@ from barnet_rag.project.loading import (
     scheme_problems,
 )
 from barnet_rag.project.models import Indicator, Plan, QuarterResults, Scheme
+from barnet_rag.project.narratives import narrative_problems
 from barnet_rag.project.projectfiles import MAX_RESULTS_BYTES, read_bytes, relative
 from barnet_rag.project.writing import BACKUP_SUFFIX
 from barnet_rag.project.yamlfile import read_yaml
@@ -140,6 +141,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
         scheme_problems([x for x in plans if x[1].scheme not in broken], schemes), root
     )
     problems += _risk_problems(root, plans)
+    problems += _narratives(root, plans, problems, period)
     indicators: dict[str, Indicator] = {}
     for _, plan in plans:  # a ref defined twice is an error; its rows are read by the first
         for indicator in plan.indicators:
@@ -208,6 +210,17 @@ def _risk_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> list[Proble
             load_register(root, plan.risks, shown)
         except InputError as error:
             problems += error.problems
+    return problems
+
+
+def _narratives(
+    root: Path, plans: Sequence[tuple[str, Plan]], found: Sequence[Problem], period: Period | None
+) -> list[Problem]:
+    """Problems in ``narrative/``; a file is not "named after no plan" while a plan file
+    fails to load (that plan's own errors say what to fix)."""
+    problems = narrative_problems(root, {plan.plan for _, plan in plans}, period)
+    if any(p.file and p.file.startswith("plans/") and p.severity == "error" for p in found):
+        problems = [p for p in problems if p.code != "narrative-unknown-plan"]
     return problems
 
 

@@ -1,4 +1,4 @@
-"""``barnet-rag report PERIOD``: the committee's exception report in Markdown or HTML."""
+"""``barnet-rag report PERIOD``: the committee's exception report in Markdown, HTML or Word."""
 
 from __future__ import annotations
 
@@ -14,19 +14,24 @@ from barnet_rag.periods import Period
 #: The council's "high level risk" score; the same as risks.DEFAULT_THRESHOLD, repeated
 #: here so that ``--help`` need not import pydantic.
 DEFAULT_THRESHOLD = 15
+DOCX_NEEDS_OUTPUT = (
+    "--format docx needs -o FILE: a Word document is binary, not for the terminal (e.g. -o q3.docx)"
+)
 
 
 @click.command(
     epilog="\b\nExamples:\n  barnet-rag report Q3-2017 > q3.md\n"
     "  barnet-rag report Q3-2017 --format html -o q3.html\n"
+    "  barnet-rag report Q3-2017 --format docx -o q3.docx --reference-docx council.docx\n"
     "  barnet-rag report Q3-2017 --all-indicators --templates my-templates/"
 )
 @click.argument("period", type=PERIOD)
 @root_option
 @plan_option
 @format_option(
-    ["md", "html"],
-    "Markdown for committee papers and git, or one standalone HTML file.",
+    ["md", "html", "docx"],
+    "Markdown for committee papers and git, one standalone HTML file, or a Word document "
+    "(docx needs -o FILE).",
 )
 @click.option(
     "-o",
@@ -52,23 +57,41 @@ DEFAULT_THRESHOLD = 15
     show_default=True,
     help="Residual risk score (likelihood x impact) from which a risk is reported.",
 )
+@click.option(
+    "--reference-docx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="With --format docx: take the styles, page setup, headers and footers of FILE "
+    "(the council's Word template saved as .docx); its text is not kept.",
+)
 def report(
     period: Period,
     root: Path,
     plans: tuple[str, ...],
-    output_format: Literal["md", "html"],
+    output_format: Literal["md", "html", "docx"],
     output: Path | None,
     all_indicators: bool,
     templates: Path | None,
     risk_threshold: int,
+    reference_docx: Path | None,
 ) -> None:
     """Write the exception report for PERIOD (e.g. Q3-2017): Table 1, the indicators that
     missed target in words, indicator tables with footnotes, and high level risks."""
+    if output_format == "docx" and output is None:
+        raise click.UsageError(DOCX_NEEDS_OUTPUT)
+    if reference_docx is not None and output_format != "docx":
+        raise click.UsageError("--reference-docx only applies with --format docx")
+    if templates is not None and output_format == "docx":
+        raise click.UsageError(
+            "--templates applies to md and html; a Word report takes its styles from "
+            "--reference-docx FILE"
+        )
     from barnet_rag.api import rate_project
     from barnet_rag.errors import shown_name
     from barnet_rag.outputs.reporting import build_report
     from barnet_rag.outputs.templating import render_report, write_report
     from barnet_rag.project.loading import load_project
+    from barnet_rag.project.narratives import read_narratives
     from barnet_rag.project.risks import load_registers
     from barnet_rag.project.writing import write_with
 
@@ -76,6 +99,7 @@ def report(
     rated = rate_project(root, period, plans, project=project)
     selected = project.select(plans)
     registers = load_registers(root, selected, project.plan_files)
+    narratives = read_narratives(root, period, [p.plan for p in selected])
     context = build_report(
         rated,
         period,
@@ -83,7 +107,18 @@ def report(
         registers,
         all_indicators=all_indicators,
         risk_threshold=risk_threshold,
+        narratives={plan: (n.shown, n.text) for plan, n in narratives.items()},
     )
+    if output_format == "docx":
+        from barnet_rag.outputs.docx import build_docx
+
+        if output is None:  # refused above, before any file was read
+            raise click.UsageError(DOCX_NEEDS_OUTPUT)
+
+        document = build_docx(context, reference_docx)
+        write_with(output, document.save, binary=True)
+        click.echo(f"Wrote {output}", err=True)
+        return
     if output is None:
         text = render_report(context, output_format, templates)
         sys.stdout.write(text)

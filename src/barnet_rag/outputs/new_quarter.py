@@ -1,25 +1,30 @@
-"""``new-quarter``: a results file ready to fill, one blank row per active indicator.
+"""``new-quarter``: a results file ready to fill, one blank row per active indicator, and
+each plan's "Progress on key activities" file to write.
 
 Refs come in plan order; survey indicators carry the label of their latest earlier result
-so the wave is already named. An existing file is never overwritten unless asked, and then
-a ``.bak`` copy is kept beside it.
+so the wave is already named. An existing results file is never overwritten unless asked,
+and then a ``.bak`` copy is kept beside it. A narrative file
+(``narrative/<yyyy-yy>/Q<n>/<plan>.md``) starts with the headings of the previous
+quarter's file; an existing one is never touched, ``--force`` or not: it is officers' prose.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from barnet_rag.engine.rating import is_active
-from barnet_rag.errors import InputError
+from barnet_rag.errors import InputError, UserError
+from barnet_rag.outputs.markdown_text import parse, skeleton
 from barnet_rag.periods import Period
 from barnet_rag.project.loading import Project, load_project
 from barnet_rag.project.models import Indicator
+from barnet_rag.project.narratives import narrative_path, read_narrative_file
 from barnet_rag.project.projectfiles import relative, results_path
 from barnet_rag.project.resultsfile import COLUMNS
-from barnet_rag.project.writing import write_new_file
+from barnet_rag.project.writing import write_atomic, write_new_file
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,18 @@ class NewQuarter:
     shown: str
     rows: list[dict[str, str]]
     backup: str | None
+    narratives: list[NewNarrative] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NewNarrative:
+    """A plan's narrative file for the quarter: written with ``headings`` from ``source``
+    (the previous quarter's file, if any), or ``kept`` because it already existed."""
+
+    shown: str
+    source: str | None
+    headings: int
+    kept: bool
 
 
 def new_quarter_rows(project: Project, period: Period) -> list[dict[str, str]]:
@@ -93,4 +110,36 @@ def write_new_quarter(root: Path, period: Period, force: bool = False) -> NewQua
         force=force,
         instead="edit it, or pass --force to replace it with a blank one",
     )
-    return NewQuarter(path=path, shown=shown, rows=rows, backup=backup)
+    narratives = [write_new_narrative(root, period, plan.plan) for plan in project.plans]
+    return NewQuarter(path=path, shown=shown, rows=rows, backup=backup, narratives=narratives)
+
+
+def narrative_skeleton(root: Path, period: Period, plan: str) -> tuple[str | None, list[str]]:
+    """The previous quarter's narrative file for ``plan`` (as shown) and its headings.
+
+    A previous file that cannot be read gives no headings: ``check`` reports it.
+    """
+    previous = narrative_path(root, period.previous(), plan)
+    if not previous.is_file():
+        return None, []
+    try:
+        narrative = read_narrative_file(previous, root)
+    except InputError:
+        return None, []
+    return narrative.shown, skeleton(parse(narrative.text))
+
+
+def write_new_narrative(root: Path, period: Period, plan: str) -> NewNarrative:
+    """Start ``narrative/<yyyy-yy>/Q<n>/<plan>.md`` with last quarter's headings, unless it
+    exists (then it is kept as it is)."""
+    path = narrative_path(root, period, plan)
+    shown = relative(path, root)
+    if path.exists():
+        return NewNarrative(shown=shown, source=None, headings=0, kept=True)
+    source, headings = narrative_skeleton(root, period, plan)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"cannot create the directory of {shown}: {error.strerror}") from None
+    write_atomic(path, "\n\n".join(headings) + "\n" if headings else "")
+    return NewNarrative(shown=shown, source=source, headings=len(headings), kept=False)

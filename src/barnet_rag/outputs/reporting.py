@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from barnet_rag.engine.spc import Variation
-from barnet_rag.outputs import narrative
+from barnet_rag.outputs import markdown_text, narrative
 from barnet_rag.outputs.display import (
     POLARITY_WORDS,
     format_annual,
@@ -159,6 +159,7 @@ class PlanSection(_Model):
     plan: str
     committee: str
     title: str
+    progress: markdown_text.Progress | None
     intro: str
     bullets: list[NarrativeBullet]
     tables: list[IndicatorTable]
@@ -429,8 +430,10 @@ def plan_section(
     *,
     all_indicators: bool = False,
     risk_threshold: int = DEFAULT_THRESHOLD,
+    narrative_file: tuple[str, str] | None = None,
 ) -> PlanSection:
-    """One committee's part of the report: exceptions in words, tables, notes, risks."""
+    """One committee's part of the report: progress on key activities (``narrative_file``,
+    its shown name and text, if any), exceptions in words, tables, notes, risks."""
     notes = _Notes(plan.plan)
     missed = [i for i in indicators if i.missed_target]
     rated = sum(i.rag in ("G", *_MISSED) for i in indicators)
@@ -441,6 +444,7 @@ def plan_section(
         plan=plan.plan,
         committee=plan.committee,
         title=plan.title,
+        progress=markdown_text.progress(*narrative_file) if narrative_file else None,
         intro=narrative.missed_intro(plan.committee, len(missed), rated),
         bullets=[_bullet(i, plan) for i in missed],
         tables=tables,
@@ -481,8 +485,10 @@ def build_report(
     *,
     all_indicators: bool = False,
     risk_threshold: int = DEFAULT_THRESHOLD,
+    narratives: Mapping[str, tuple[str, str]] | None = None,
 ) -> ReportContext:
-    """The exception report for ``period`` over ``plans`` (in the order given)."""
+    """The exception report for ``period`` over ``plans`` (in the order given);
+    ``narratives`` maps a plan's slug to its narrative file's shown name and text."""
     sections = [
         plan_section(
             plan,
@@ -491,6 +497,7 @@ def build_report(
             registers.get(plan.risks) if plan.risks else None,
             all_indicators=all_indicators,
             risk_threshold=risk_threshold,
+            narrative_file=(narratives or {}).get(plan.plan),
         )
         for plan in plans
     ]

@@ -1,0 +1,386 @@
+"""A small writer of Word documents over python-docx: styles found or added, A4 sections,
+spans with bold, italic, code and links, lists, and tables whose header rows repeat.
+
+:mod:`barnet_rag.outputs.docx` lays the report out with it. python-docx is imported inside
+the functions, so that nothing loads it unless a Word report is asked for. ``open_reference``
+does what pandoc's ``--reference-doc`` does: the council's document, its body cleared.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from barnet_rag.errors import UserError
+from barnet_rag.outputs.markdown_text import Block, Heading, ListBlock, Paragraph, Span
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.shared import RGBColor
+    from docx.table import Table, _Cell, _Row
+    from docx.text.paragraph import Paragraph as WordParagraph
+    from docx.text.run import Run
+
+#: Table header cells: dark blue, white bold text (as the HTML report's).
+HEADER_FILL, HEADER_TEXT = "1D3A5C", "FFFFFF"
+#: Word headings: Title for the committee, Heading 1 for sections, Heading 2 within a
+#: plan; an officer's ``#`` in a narrative file is a Heading 3.
+NARRATIVE_HEADING_OFFSET = 2
+#: Characters XML 1.0 cannot hold; python-docx would raise on them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Text as Word can store it: characters XML 1.0 forbids dropped (never an error)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def open_reference(path: Path) -> Document:
+    """Open the council's reference document with its body cleared, or a clear error."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    shown = path.as_posix()
+    save_as = "save the council's template from Word as a Word Document (.docx)"
+    if not path.is_file():
+        raise UserError(f"--reference-docx {shown}: does not exist (give the path of a .docx file)")
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile):
+        raise UserError(
+            f"--reference-docx {shown}: not a Word document (a .docx file is a zip package, "
+            f"and this is not one: a .doc, .odt or renamed file?); {save_as}"
+        ) from None
+    except KeyError:
+        raise UserError(
+            f"--reference-docx {shown}: a zip file, but not a Word document; {save_as}"
+        ) from None
+    except ValueError as error:
+        raise UserError(f"--reference-docx {shown}: {_wrong_kind(str(error))}; {save_as}") from None
+    except SyntaxError:  # lxml's XMLSyntaxError: a part that is not well-formed XML
+        raise UserError(
+            f"--reference-docx {shown}: a damaged Word document (part of it is not valid XML); "
+            "open it in Word and save it again as a Word Document (.docx)"
+        ) from None
+    except OSError as error:
+        raise UserError(f"--reference-docx {shown}: cannot be read: {error.strerror}") from None
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    body.get_or_add_sectPr()  # a document without page setup gets an empty one
+    return document
+
+
+def _wrong_kind(message: str) -> str:
+    """What python-docx's "content type is ..." error means, in words."""
+    if "wordprocessingml.template" in message:
+        return "a Word template (.dotx), not a document"
+    if "macroEnabled" in message:
+        return "a macro-enabled file (.docm/.dotm), not a plain Word document"
+    if "spreadsheetml" in message:
+        return "an Excel workbook, not a Word document"
+    if "presentationml" in message:
+        return "a PowerPoint file, not a Word document"
+    return "not a Word document"
+
+
+def new_document() -> Document:
+    """python-docx's blank document in the report's house style (Arial, 10 pt)."""
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    font = normal.font
+    font.name = "Arial"
+    font.size = Pt(10)
+    return document
+
+
+class Writer:
+    """Builds one report into a document: styles looked up (or added) once each."""
+
+    def __init__(self, document: Document, reference: bool) -> None:
+        self.document = document
+        self.reference = reference
+        self.added: set[str] = set()
+        self.resolved: dict[str, str] = {}
+
+    # styles ---------------------------------------------------------------------------
+
+    def style(self, name: str) -> str:
+        """``name`` if the document has that paragraph style; else it is added, plainly."""
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.shared import Mm, Pt
+
+        styles = self.document.styles
+        if name in self.resolved:
+            return self.resolved[name]
+        paragraph = {s.name for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH and s.name}
+        if name in paragraph:
+            self.resolved[name] = name
+            return name
+        # A character or table style may have the name: ours then gets a name of its own.
+        taken = {s.name for s in styles if s.name}
+        actual = name if name not in taken else f"{name} (report)"
+        style = styles.add_style(actual, WD_STYLE_TYPE.PARAGRAPH)
+        if "Normal" in paragraph:
+            style.base_style = styles["Normal"]
+        self.resolved[name] = actual
+        self.added.add(actual)
+        font = style.font
+        form = style.paragraph_format
+        if name.startswith(("Heading", "Title")):
+            font.bold = True
+            size = 20 if name == "Title" else max(16 - 2 * int(name[-1]), 10)
+            font.size = Pt(size)
+            form.space_before = Pt(12)
+            form.keep_with_next = True
+        elif name.startswith("List"):
+            depth = int(name[-1]) if name[-1].isdigit() else 1
+            form.left_indent = Mm(6 * depth)
+            if "Continue" not in name:
+                form.first_line_indent = Mm(-4)
+        elif name == "Caption":
+            font.bold = True
+            form.keep_with_next = True
+        return actual
+
+    def heading(self, text: str, level: int) -> WordParagraph:
+        name = "Title" if level == 0 else f"Heading {min(level, 9)}"
+        return self.document.add_paragraph(clean(text), style=self.style(name))
+
+    def paragraph(self, text: str = "", style: str | None = None) -> WordParagraph:
+        return self.document.add_paragraph(clean(text), style=self.style(style) if style else None)
+
+    # page setup ---------------------------------------------------------------------
+
+    def page(self, landscape: bool, new: bool) -> None:
+        """A4, portrait or landscape; ``new`` starts a section on a new page."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.shared import Mm
+
+        section = (
+            self.document.add_section(WD_SECTION.NEW_PAGE) if new else self.document.sections[0]
+        )
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+        section.page_width, section.page_height = width, height
+        first = self.document.sections[0]
+        if self.reference and None not in (first.left_margin, first.right_margin):
+            # the council's margins, in every section
+            section.left_margin, section.right_margin = first.left_margin, first.right_margin
+            section.top_margin, section.bottom_margin = first.top_margin, first.bottom_margin
+        else:
+            margin = Mm(15) if landscape else Mm(20)
+            section.left_margin = section.right_margin = margin
+            section.top_margin = section.bottom_margin = margin
+
+    def text_width(self) -> float:
+        """The current section's width between its margins, in millimetres."""
+        section = self.document.sections[-1]
+        width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+        return float(width) / 36000
+
+    # text ---------------------------------------------------------------------------
+
+    def spans(self, paragraph: WordParagraph, spans: Sequence[Span]) -> None:
+        for span in spans:
+            if span.href:
+                self.link(paragraph, span)
+                continue
+            run = paragraph.add_run(clean(span.text))
+            run.bold = span.bold or None
+            run.italic = span.italic or None
+            if span.code:
+                run.font.name = "Courier New"
+
+    def link(self, paragraph: WordParagraph, span: Span) -> None:
+        """A real hyperlink (blue, underlined) to ``span.href``."""
+        from docx.opc.constants import RELATIONSHIP_TYPE
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import RGBColor
+
+        assert span.href is not None
+        r_id = paragraph.part.relate_to(span.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), r_id)
+        run = paragraph.add_run(clean(span.text))
+        run.bold = span.bold or None
+        run.italic = span.italic or None
+        run.font.underline = True
+        run.font.color.rgb = RGBColor(0x1D, 0x70, 0xB8)
+        hyperlink.append(run._r)
+        paragraph._p.append(hyperlink)
+
+    def blocks(self, blocks: Sequence[Block], depth: int = 0) -> None:
+        """An officer's Markdown blocks: headings, paragraphs, (nested) lists."""
+        for block in blocks:
+            if isinstance(block, Heading):
+                level = block.level + NARRATIVE_HEADING_OFFSET
+                self.spans(self.heading("", level), block.spans)
+            elif isinstance(block, Paragraph):
+                style = f"List Continue{_depth(depth)}" if depth else None
+                self.spans(self.paragraph(style=style), block.spans)
+            else:
+                self.list_block(block, depth + 1)
+
+    def item(self, *, ordered: bool, number: int, depth: int) -> WordParagraph:
+        """A list item's first paragraph: "List Bullet" (or "List Bullet 2", ...).
+
+        Numbered items, and bullets in a reference document without list styles, are
+        written out ("3. ", "• ") in a "List Continue" paragraph: Word's list styles share
+        one numbering, which would run on from one list to the next.
+        """
+        style = self.style(f"List Bullet{_depth(depth)}")
+        if ordered or style in self.added:
+            paragraph = self.paragraph(style=f"List Continue{_depth(depth)}")
+            paragraph.add_run(f"{number}. " if ordered else "• ")
+            return paragraph
+        return self.paragraph(style=style)
+
+    def list_block(self, block: ListBlock, depth: int) -> None:
+        for number, item in enumerate(block.items, start=block.start):
+            first, rest = (item[0], item[1:]) if item else (Paragraph(()), ())
+            if not isinstance(first, Paragraph):
+                first, rest = Paragraph(()), item
+            paragraph = self.item(ordered=block.ordered, number=number, depth=depth)
+            self.spans(paragraph, first.spans)
+            self.blocks(rest, depth)
+
+    # tables -------------------------------------------------------------------------
+
+    def table(self, headers: Sequence[str], widths: Sequence[float] | None = None) -> Table:
+        """A bordered table with one header row that repeats at the top of each page."""
+        from docx.shared import Mm
+
+        table: Table = self.document.add_table(rows=1, cols=len(headers))
+        if "Table Grid" in [s.name for s in self.document.styles]:
+            table.style = self.document.styles["Table Grid"]
+        else:
+            borders(table)
+        row = table.rows[0]
+        repeat_header(row)
+        for cell, header in zip(row.cells, headers, strict=True):
+            shade(cell, HEADER_FILL)
+            run = cell.paragraphs[0].add_run(clean(header))
+            run_style(run, bold=True, colour=HEADER_TEXT)
+        if widths is not None:
+            table.autofit = False
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = Mm(width)
+                for cell in column.cells:
+                    cell.width = Mm(width)
+        return table
+
+    def widths(self, shares: Sequence[int]) -> list[float]:
+        """Column widths in millimetres: ``shares`` of the text width."""
+        total = sum(shares)
+        return [self.text_width() * share / total for share in shares]
+
+    def row(self, table: Table, widths: Sequence[float] | None = None) -> _Row:
+        from docx.shared import Mm
+
+        row: _Row = table.add_row()  # type: ignore[no-untyped-call]
+        keep_row_together(row)
+        if widths is not None:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Mm(width)
+        return row
+
+    def caption(self, text: str, notes: Sequence[int] = ()) -> None:
+        paragraph = self.paragraph(style="Caption")
+        paragraph.add_run(clean(text)).bold = True
+        marks(paragraph, notes)
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def _depth(depth: int) -> str:
+    return "" if depth <= 1 else f" {min(depth, 3)}"
+
+
+def shade(cell: _Cell, fill: str) -> None:
+    """Shade a cell: ``<w:shd w:val="clear" w:fill="RRGGBB"/>``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = cell._tc.get_or_add_tcPr()
+    for old in properties.findall(qn("w:shd")):
+        properties.remove(old)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def repeat_header(row: _Row) -> None:
+    """Mark a row as the table's header: Word repeats it at the top of each page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+    keep_row_together(row)
+
+
+def keep_row_together(row: _Row) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def borders(table: Table) -> None:
+    """Single borders on every cell, for a reference document without "Table Grid"."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), "4")
+        element.set(qn("w:color"), "B1B4B6")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def run_style(run: Run, *, bold: bool = False, colour: str | None = None) -> None:
+    from docx.shared import Pt, RGBColor
+
+    run.bold = bold or None
+    run.font.size = Pt(8)
+    if colour is not None:
+        run.font.color.rgb = RGBColor.from_string(colour)
+
+
+def marks(paragraph: WordParagraph, notes: Sequence[int | str]) -> None:
+    """Footnote markers as superscript runs: ``¹`` in the text, ``2`` raised in Word."""
+    for note in notes:
+        run = paragraph.add_run(str(note))
+        run.font.superscript = True
+
+
+def cell_text(cell: _Cell, text: str, *, bold: bool = False, notes: Sequence[int] = ()) -> None:
+    paragraph = cell.paragraphs[0]
+    run_style(paragraph.add_run(clean(text)), bold=bold)
+    for note in notes:
+        run = paragraph.add_run(str(note))
+        run.font.superscript = True
+        run_style(run)
+        run.font.superscript = True
+
+
+def rgb(colour: str) -> RGBColor:
+    from docx.shared import RGBColor
+
+    return RGBColor.from_string(colour)
