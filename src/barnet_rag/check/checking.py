@@ -20,6 +20,7 @@ from barnet_rag.engine.rating import choose_target, format_number, is_active, ra
 from barnet_rag.errors import InputError, Problem
 from barnet_rag.outputs.explaining import reason
 from barnet_rag.periods import Period, financial_year_label
+from barnet_rag.project.collection import ChaseList
 from barnet_rag.project.loading import (
     ResultsStore,
     load_plans,
@@ -151,7 +152,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     for p in selected:
         if p in quarters:
             problems += _known_refs(quarters[p], unloaded)
-            problems += _coverage(plans, p, quarters[p], strict)
+            problems += _coverage(plans, p, quarters, strict)
     problems += _published(plans, schemes, problems, quarters, selected)
     headers = {q.shown: q.header for q in quarters.values() if q.header is not None}
     return CheckReport(
@@ -235,9 +236,22 @@ def _known_refs(quarter: _Quarter, unloaded: set[str]) -> list[Problem]:
 
 
 def _coverage(
-    plans: Sequence[tuple[str, Plan]], period: Period, quarter: _Quarter, strict: bool
+    plans: Sequence[tuple[str, Plan]],
+    period: Period,
+    quarters: Mapping[Period, _Quarter],
+    strict: bool,
 ) -> list[Problem]:
-    """Rows missing for indicators with targets, and rows before an indicator's ``since``."""
+    """Rows missing for indicators with targets that are expected in the quarter (their
+    ``reported_in``), and rows before an indicator's ``since``."""
+    from barnet_rag.project.collection import expected_results
+
+    quarter = quarters[period]
+    expected = {
+        e.indicator.ref
+        for e in expected_results(
+            [plan for _, plan in plans], period, quarters, lambda p: quarters[p].results
+        )
+    }
     problems: list[Problem] = []
     for _, plan in plans:
         for indicator in plan.indicators:
@@ -257,7 +271,7 @@ def _coverage(
                         )
                     )
                 continue
-            if quarter.refs is None or ref in quarter.refs:
+            if quarter.refs is None or ref in quarter.refs or ref not in expected:
                 continue
             target = choose_target(indicator, period)
             if target.source == "no targets":
@@ -394,3 +408,25 @@ def _in_file_order(problems: Sequence[Problem]) -> list[Problem]:
     """Problems grouped by file (plans, schemes, results), then by line, duplicates removed."""
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file or "", p.line or 0))
+
+
+def missing_results(root: Path, period: Period) -> ChaseList:
+    """The chase list for ``period``: expected results with no row or a blank value.
+
+    The project must load, and the quarter's file (if there is one) must read cleanly, or
+    the list could name results that are there: its problems raise an :class:`InputError`.
+    """
+    from barnet_rag.outputs.new_quarter import expected_in
+    from barnet_rag.project.collection import chase_list
+    from barnet_rag.project.loading import load_project
+    from barnet_rag.project.projectfiles import results_path
+
+    project = load_project(root)
+    shown = relative(results_path(root, period), root)
+    quarter = None
+    if period in project.results.files:
+        quarter, problems = project.results.read(period)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise InputError(errors)
+    return chase_list(expected_in(project, period), period, shown, quarter)

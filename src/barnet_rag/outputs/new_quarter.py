@@ -1,4 +1,5 @@
-"""``new-quarter``: a results file ready to fill, one blank row per active indicator.
+"""``new-quarter``: a results file ready to fill, one blank row per result expected that
+quarter (active, and due by its ``reported_in``: see :mod:`barnet_rag.project.collection`).
 
 Refs come in plan order; survey indicators carry the label of their latest earlier result
 so the wave is already named. An existing file is never overwritten unless asked, and then
@@ -12,9 +13,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from barnet_rag.engine.rating import is_active
 from barnet_rag.errors import InputError
 from barnet_rag.periods import Period
+from barnet_rag.project.collection import Expected, expected_results, store_reader
 from barnet_rag.project.loading import Project, load_project
 from barnet_rag.project.models import Indicator
 from barnet_rag.project.projectfiles import relative, results_path
@@ -32,9 +33,19 @@ class NewQuarter:
     backup: str | None
 
 
-def new_quarter_rows(project: Project, period: Period) -> list[dict[str, str]]:
-    """A blank row per indicator active in ``period``, in plan order, survey labels carried."""
-    indicators = [i for plan in project.plans for i in plan.indicators if is_active(i, period)]
+def expected_in(project: Project, period: Period) -> list[Expected]:
+    """The results expected in ``period``, in plan order."""
+    reader = store_reader(project.results.read)
+    return expected_results(project.plans, period, project.results, reader)
+
+
+def new_quarter_rows(
+    project: Project, period: Period, expected: list[Expected] | None = None
+) -> list[dict[str, str]]:
+    """A blank row per result expected in ``period``, in plan order, survey labels carried."""
+    if expected is None:
+        expected = expected_in(project, period)
+    indicators = [e.indicator for e in expected]
     labels = _latest_labels(project, period, [i for i in indicators if i.survey is not None])
     return [
         {
