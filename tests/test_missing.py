@@ -210,3 +210,10 @@ def test_check_respects_reported_in_for_missing_rows(example_copy: Path) -> None
     assert [(p.code, p.severity, p.message) for p in report.problems] == [
         ("missing-row", "error", "no row for CG/C2 (target for Q4 2017/18: monitor)")
     ]
+
+
+def test_the_readme_and_docs_show_the_real_chase_list(repo_root: Path) -> None:
+    for name in ("README.md", "docs/officers.md"):
+        text = (repo_root / name).read_text(encoding="utf-8")
+        pasted = text.split("$ barnet-rag check --period Q4-2017 --missing\n", 1)[1]
+        assert pasted.startswith(Q4_MISSING), name

@@ -134,6 +134,8 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
         scheme_problems([x for x in plans if x[1].scheme not in broken], schemes), root
     )
     problems += _risk_problems(root, plans)
+    found_in_actions, action_files = _action_problems(root, plans)
+    problems += found_in_actions
     indicators = {i.ref: i for _, plan in plans for i in plan.indicators}
     store = ResultsStore(root, indicators)
     problems += store.problems + _backups(root)
@@ -161,7 +163,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
         strict=strict,
         problems=_in_file_order(problems),
         headers=headers,
-        checked_files=len(plans) + len(quarters),
+        checked_files=len(plans) + len(quarters) + action_files,
     )
 
 
@@ -180,6 +182,13 @@ def _risk_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> list[Proble
         except InputError as error:
             problems += error.problems
     return problems
+
+
+def _action_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> tuple[list[Problem], int]:
+    """Problems in ``actions/`` and how many actions files there are."""
+    from barnet_rag.project.actions import action_problems
+
+    return action_problems(root, [plan for _, plan in plans])
 
 
 def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:

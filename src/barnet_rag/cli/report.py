@@ -67,6 +67,7 @@ def report(
     from barnet_rag.api import rate_project
     from barnet_rag.outputs.reporting import build_report
     from barnet_rag.outputs.templating import render_report, write_report
+    from barnet_rag.project.actions import load_all_actions
     from barnet_rag.project.loading import load_project
     from barnet_rag.project.risks import load_registers
     from barnet_rag.project.writing import write_with
@@ -82,6 +83,7 @@ def report(
         registers,
         all_indicators=all_indicators,
         risk_threshold=risk_threshold,
+        actions=load_all_actions(root, selected),
     )
     if output is None:
         text = render_report(context, output_format, templates)
