@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from barnet_rag.cli import main
-from barnet_rag.outputs.workbook import COLUMNS
+from barnet_rag.outputs.workbook import COLUMNS, cell_ranges
 
 HEADER = [
     "ref",
@@ -89,9 +89,9 @@ def test_one_sheet_of_expected_results_with_the_facts_locked(example_copy: Path)
         for v in sheet.data_validations.dataValidation
     }
     assert validations == {
-        ("decimal", "0", "100"): "J3 J4 J5 J6 J7 J8 J10",
+        ("decimal", "0", "100"): "J3:J8 J10",
         ("decimal", "-1000000000000000", "1000000000000000"): "J2 J9",
-        ("list", '"yes,no"', None): "L2 L3 L4 L5 L6 L7 L8 L9 L10",
+        ("list", '"yes,no"', None): "L2:L10",
     }
     text = [c.value for c in book["Instructions"]["A"]]
     assert text[0] == "Results for Q3 2018/19 (Oct-Dec): 9 expected."
@@ -196,3 +196,26 @@ def test_usage_errors(example_copy: Path, args: list[str], message: str) -> None
     assert run(example_copy, "new-quarter", "Q4-2017", *args) == (2, "", message)
     assert not (example_copy / "q4.xlsx").exists()
     assert not (example_copy / "results/2017-18/Q4.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "ranges"),
+    [([], ""), ([2], "J2"), ([2, 3, 4], "J2:J4"), ([2, 4, 5, 9], "J2 J4:J5 J9")],
+)
+def test_validated_cells_are_given_as_ranges(rows: list[int], ranges: str) -> None:
+    assert cell_ranges("J", rows) == ranges
+
+
+def test_a_workbook_of_only_number_indicators_has_no_empty_validation(example_copy: Path) -> None:
+    book_path = example_copy / "q4.xlsx"
+    plan = example_copy / "plans/community-leadership.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("unit: percent", "unit: number"))
+    assert (
+        run(example_copy, "new-quarter", "Q4-2017", "--format", "xlsx", "-o", str(book_path))[0]
+        == 0
+    )
+    sheet = load_workbook(book_path)["Results"]
+    assert [(v.type, str(v.sqref)) for v in sheet.data_validations.dataValidation] == [
+        ("decimal", "J2:J6"),
+        ("list", "L2:L6"),
+    ]

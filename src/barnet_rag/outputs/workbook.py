@@ -146,6 +146,7 @@ def render_workbook(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
@@ -163,10 +164,10 @@ def render_workbook(
         DataValidation, "decimal", f"{-NUMBER_BOUND:.0f}", f"{NUMBER_BOUND:.0f}", "a number"
     )
     comparable = _validation(DataValidation, "list", '"yes,no"', None, "yes or no")
-    for validation in (percent, number, comparable):
-        sheet.add_data_validation(validation)
     open_fill = PatternFill("solid", fgColor=INPUT_FILL)
     first_open = len(LOCKED) + 1
+    percent_rows: list[int] = []
+    number_rows: list[int] = []
     for row_number, row in enumerate(rows, start=2):
         indicator = row.expected.indicator
         facts: list[Any] = [
@@ -191,9 +192,16 @@ def render_workbook(
             cell = sheet.cell(row_number, column)
             cell.protection = Protection(locked=False)
             cell.fill = open_fill
-        value_cell = sheet.cell(row_number, first_open).coordinate
-        (percent if indicator.unit == "percent" else number).add(value_cell)
-        comparable.add(sheet.cell(row_number, first_open + 2).coordinate)
+        (percent_rows if indicator.unit == "percent" else number_rows).append(row_number)
+    value_column = get_column_letter(first_open)
+    percent.sqref = MultiCellRange(cell_ranges(value_column, percent_rows))
+    number.sqref = MultiCellRange(cell_ranges(value_column, number_rows))
+    if rows:
+        letter = get_column_letter(first_open + 2)
+        comparable.sqref = MultiCellRange(f"{letter}2:{letter}{len(rows) + 1}")
+    for validation in (percent, number, comparable):
+        if validation.sqref.ranges:  # a validation of no cells is one Excel calls corrupt
+            sheet.add_data_validation(validation)
     sheet.freeze_panes = "B2"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False  # officers may still widen columns and rows
@@ -204,6 +212,21 @@ def render_workbook(
         notes.append([line])
     notes["A1"].font = bold
     book.save(stream)
+
+
+def cell_ranges(column: str, rows: Sequence[int]) -> str:
+    """Rows of one column as few ranges as they allow: ``J2:J4 J7``. A validation is given
+    its cells at once, since adding them one by one takes time quadratic in the rows."""
+    ranges: list[str] = []
+    start = previous = None
+    for row in [*rows, None]:
+        if start is not None and previous is not None and row != previous + 1:
+            ranges.append(f"{column}{start}" + (f":{column}{previous}" if previous > start else ""))
+            start = None
+        if start is None:
+            start = row
+        previous = row
+    return " ".join(ranges)
 
 
 def _validation(kind: Any, type_: str, first: str, second: str | None, what: str) -> Any:
