@@ -219,3 +219,15 @@ def test_a_workbook_of_only_number_indicators_has_no_empty_validation(example_co
         ("decimal", "J2:J6"),
         ("list", "L2:L6"),
     ]
+
+
+def test_an_unreadable_earlier_file_only_loses_its_last_results(example_copy: Path) -> None:
+    (example_copy / "results/2017-18/Q3.csv").write_bytes(b"ref,value\nCG/C2,5\xff\n")
+    book_path = example_copy / "q4.xlsx"
+    code, _, err = run(
+        example_copy, "new-quarter", "Q4-2017", "--format", "xlsx", "-o", str(book_path)
+    )
+    assert (code, err) == (0, "")
+    sheet = load_workbook(book_path)["Results"]
+    c2 = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "CG/C2")
+    assert c2[6:9] == (14, "Q2 2017/18", None)  # Q3 cannot be read: Q2's result is the last

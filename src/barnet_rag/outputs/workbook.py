@@ -23,7 +23,7 @@ from barnet_rag.outputs.exporting import number_format
 from barnet_rag.outputs.new_quarter import expected_in, new_quarter_rows
 from barnet_rag.outputs.tabular import neutralise
 from barnet_rag.periods import Period
-from barnet_rag.project.collection import Expected, last_reported
+from barnet_rag.project.collection import Expected, last_reported, store_reader
 from barnet_rag.project.loading import Project, load_project
 from barnet_rag.project.models import QuarterResults, Result
 from barnet_rag.project.writing import write_with
@@ -91,10 +91,11 @@ def workbook_rows(project: Project, period: Period, owner: str | None) -> list[W
             )
         expected = [e for e in expected if e.owner == owner]
     cache: dict[Period, QuarterResults | None] = {}
+    reader = store_reader(project.results.read)  # an unreadable earlier file is skipped
 
     def read(at: Period) -> QuarterResults | None:
         if at not in cache:
-            cache[at] = project.results.read(at)[0] if at in project.results.files else None
+            cache[at] = reader(at) if at in project.results.files else None
         return cache[at]
 
     lasts = last_reported([e.indicator.ref for e in expected], period, project.results, read)
