@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -231,3 +233,33 @@ def test_an_unreadable_earlier_file_only_loses_its_last_results(example_copy: Pa
     sheet = load_workbook(book_path)["Results"]
     c2 = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "CG/C2")
     assert c2[6:9] == (14, "Q2 2017/18", None)  # Q3 cannot be read: Q2's result is the last
+
+
+def test_the_installed_script_round_trips_the_workbook(example_copy: Path) -> None:
+    # Real processes, which leave with os._exit: the workbook must be whole when they exit.
+    script = Path(sys.executable).with_name("barnet-rag")
+    if not script.exists():
+        pytest.skip("the barnet-rag script is not installed beside this Python")
+
+    def run_script(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(script), *args, "--root", str(example_copy)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    book_path = example_copy / "q4.xlsx"
+    made = run_script("new-quarter", "Q4-2017", "--format", "xlsx", "-o", str(book_path))
+    assert (made.returncode, made.stderr) == (0, "")
+    book = load_workbook(book_path)
+    for row in range(2, book["Results"].max_row + 1):
+        book["Results"].cell(row, 10).value = 10 + row
+    book.save(book_path)
+    imported = run_script("import", str(book_path), "--period", "Q4-2017")
+    assert (imported.returncode, imported.stderr) == (0, "")
+    missing = run_script("check", "--period", "Q4-2017", "--missing")
+    assert (missing.returncode, missing.stdout) == (
+        0,
+        "Q4 2017/18: all 5 expected results are in results/2017-18/Q4.csv.\n",
+    )
