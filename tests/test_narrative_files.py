@@ -329,7 +329,7 @@ def test_new_quarter_starts_the_narrative_with_last_quarters_headings(project: P
     code, out, err = run("new-quarter", "Q4-2017", "--root", str(project))
     assert (code, err) == (0, "")
     assert out == (
-        "Wrote results/2017-18/Q4.csv: 9 indicators, 4 survey labels carried over; fill in "
+        "Wrote results/2017-18/Q4.csv: 5 indicators, 0 survey labels carried over; fill in "
         "the values.\n"
         "Wrote narrative/2017-18/Q4/community-leadership.md: progress on key activities, with "
         f"4 headings from {Q3}; write the update under each.\n"

@@ -13,7 +13,7 @@ from barnet_rag.periods import Period
 
 HEADER = "ref,value,label,comparable,note,comment,published_rag\n"
 
-Q4_2017 = (
+Q3_2018 = (
     HEADER + "CG/C33,,,,,,\n"
     "CG/S4,,Autumn 2017,,,,\n"
     "CG/S5,,Autumn 2017,,,,\n"
@@ -31,16 +31,34 @@ def run(root: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_writes_a_row_per_indicator_in_plan_order_with_survey_labels(example_copy: Path) -> None:
+def test_writes_a_row_per_expected_result_in_plan_order_with_survey_labels(
+    example_copy: Path,
+) -> None:
+    # Q3 2018/19: the annual and biannual surveys were last reported in Q3, so all nine.
+    assert run(example_copy, "Q3-2018") == (
+        0,
+        "Wrote results/2018-19/Q3.csv: 9 indicators, 4 survey labels carried over; fill in "
+        "the values.\nWrote narrative/2018-19/Q3/community-leadership.md: progress on key "
+        "activities, empty; write it in Markdown.\n"
+        "Then run: barnet-rag check --period Q3-2018\n",
+        "",
+    )
+    assert (example_copy / "results/2018-19/Q3.csv").read_text(encoding="utf-8") == Q3_2018
+
+
+def test_leaves_out_surveys_not_expected_that_quarter(example_copy: Path) -> None:
+    # The annual surveys (and the biannual CG/S16, last in Q3: so Q3 and Q1) skip Q4.
     assert run(example_copy, "Q4-2017") == (
         0,
-        "Wrote results/2017-18/Q4.csv: 9 indicators, 4 survey labels carried over; fill in "
+        "Wrote results/2017-18/Q4.csv: 5 indicators, 0 survey labels carried over; fill in "
         "the values.\nWrote narrative/2017-18/Q4/community-leadership.md: progress on key "
         "activities, empty; write it in Markdown.\n"
         "Then run: barnet-rag check --period Q4-2017\n",
         "",
     )
-    assert (example_copy / "results/2017-18/Q4.csv").read_text(encoding="utf-8") == Q4_2017
+    assert (example_copy / "results/2017-18/Q4.csv").read_text(encoding="utf-8") == (
+        HEADER + "CG/C33,,,,,,\nCG/C2,,,,,,\nCG/C3,,,,,,\nCG/C4,,,,,,\nCG/C27,,,,,,\n"
+    )
     assert sorted(p.name for p in (example_copy / "results/2017-18").iterdir()) == [
         "Q2.csv",
         "Q3.csv",
@@ -53,10 +71,11 @@ def test_creates_the_year_directory_and_leaves_out_indicators_not_yet_started(
 ) -> None:
     assert run(example_copy, "Q2-2016")[0] == 0
     written = (example_copy / "results/2016-17/Q2.csv").read_text(encoding="utf-8")
-    # CG/C33 starts in 2017/18; CG/C6's latest earlier label is Spring 2016 (Q1 2016/17).
+    # CG/C33 starts in 2017/18; the annual CG/C6 was last reported in Q1 (Spring 2016), so
+    # it is not expected in Q2; the other surveys have no earlier result, so they are asked.
     assert written == (
         HEADER + "CG/S4,,,,,,\nCG/S5,,,,,,\nCG/S16,,,,,,\nCG/C2,,,,,,\nCG/C3,,,,,,\n"
-        "CG/C4,,,,,,\nCG/C27,,,,,,\nCG/C6,,Spring 2016,,,,\n"
+        "CG/C4,,,,,,\nCG/C27,,,,,,\n"
     )
     assert run(example_copy, "Q1-2018")[0] == 0
     assert (example_copy / "results/2018-19/Q1.csv").is_file()
@@ -82,7 +101,7 @@ def test_force_keeps_a_backup_which_check_warns_about(example_copy: Path) -> Non
     assert code == 0
     assert "The previous file is kept as results/2017-18/Q2.csv.bak.\n" in out
     assert (example_copy / "results/2017-18/Q2.csv.bak").read_bytes() == before
-    assert q2.read_text(encoding="utf-8").startswith(HEADER + "CG/C33,,,,,,\nCG/S4,,Autumn 2016")
+    assert q2.read_text(encoding="utf-8").startswith(HEADER + "CG/C33,,,,,,\nCG/C2,,,,,,")
     assert check_project(example_copy).problems == [
         Problem(
             "backup-file",

@@ -51,7 +51,7 @@ def test_a_percent_target_written_as_a_fraction_is_a_warning_at_its_line(
             "looks-like-fraction",
             "percent target 0.75 looks like a fraction; percent targets are written 0-100",
             PLAN,
-            39,
+            41,
             path="indicators[2].targets.2017/18.annual",
             hint=FRACTION_HINT.format("75", "0.75"),
             severity="warning",

@@ -99,7 +99,7 @@ def test_a_percent_sign_target_is_rated_and_fails_the_threshold(example_copy: Pa
 def test_a_typo_in_a_target_stops_rate_and_fails_check(example_copy: Path) -> None:
     plant(example_copy, S4_TARGETS, "2017/18: {annual: 68 percent, Q3: 68}")
     message = (
-        "plans/community-leadership.yaml:30: indicators[1].targets.2017/18.annual: target "
+        "plans/community-leadership.yaml:31: indicators[1].targets.2017/18.annual: target "
         "'68 percent' has digits but is not a number; write e.g. 68 or 68%, monitor, or words "
         "without digits such as Increase"
     )

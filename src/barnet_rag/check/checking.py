@@ -26,6 +26,7 @@ from barnet_rag.engine.rating import choose_target, format_number, is_active, ra
 from barnet_rag.errors import InputError, Problem
 from barnet_rag.outputs.explaining import reason
 from barnet_rag.periods import Period, financial_year_label
+from barnet_rag.project.collection import ChaseList
 from barnet_rag.project.loading import (
     ResultsStore,
     load_plans,
@@ -142,6 +143,8 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     )
     problems += _risk_problems(root, plans)
     problems += _narratives(root, plans, problems, period)
+    found_in_actions, action_files = _action_problems(root, plans)
+    problems += found_in_actions
     indicators: dict[str, Indicator] = {}
     for _, plan in plans:  # a ref defined twice is an error; its rows are read by the first
         for indicator in plan.indicators:
@@ -163,7 +166,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     for p in selected:
         if p in quarters:
             problems += _known_refs(quarters[p], unloaded)
-            problems += _coverage(plans, p, quarters[p], strict)
+            problems += _coverage(plans, p, quarters, strict)
     problems += _published(plans, schemes, problems, quarters, selected)
     problems += _slips(root, plans, indicators, quarters, selected)
     headers = {q.shown: q.header for q in quarters.values() if q.header is not None}
@@ -173,7 +176,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
         strict=strict,
         problems=_in_file_order(problems),
         headers=headers,
-        checked_files=len(plans) + len(quarters),
+        checked_files=len(plans) + len(quarters) + action_files,
     )
 
 
@@ -222,6 +225,13 @@ def _narratives(
     if any(p.file and p.file.startswith("plans/") and p.severity == "error" for p in found):
         problems = [p for p in problems if p.code != "narrative-unknown-plan"]
     return problems
+
+
+def _action_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> tuple[list[Problem], int]:
+    """Problems in ``actions/`` and how many actions files there are."""
+    from barnet_rag.project.actions import action_problems
+
+    return action_problems(root, [plan for _, plan in plans])
 
 
 def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
@@ -285,9 +295,22 @@ def _known_refs(quarter: _Quarter, unloaded: set[str]) -> list[Problem]:
 
 
 def _coverage(
-    plans: Sequence[tuple[str, Plan]], period: Period, quarter: _Quarter, strict: bool
+    plans: Sequence[tuple[str, Plan]],
+    period: Period,
+    quarters: Mapping[Period, _Quarter],
+    strict: bool,
 ) -> list[Problem]:
-    """Rows missing for indicators with targets, and rows before an indicator's ``since``."""
+    """Rows missing for indicators with targets that are expected in the quarter (their
+    ``reported_in``), and rows before an indicator's ``since``."""
+    from barnet_rag.project.collection import expected_results
+
+    quarter = quarters[period]
+    expected = {
+        e.indicator.ref
+        for e in expected_results(
+            [plan for _, plan in plans], period, quarters, lambda p: quarters[p].results
+        )
+    }
     problems: list[Problem] = []
     for _, plan in plans:
         for indicator in plan.indicators:
@@ -307,7 +330,7 @@ def _coverage(
                         )
                     )
                 continue
-            if quarter.refs is None or ref in quarter.refs:
+            if quarter.refs is None or ref in quarter.refs or ref not in expected:
                 continue
             target = choose_target(indicator, period)
             if target.source == "no targets":
@@ -459,3 +482,25 @@ def _in_file_order(problems: Sequence[Problem]) -> list[Problem]:
     """Problems grouped by file (plans, schemes, results), then by line, duplicates removed."""
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.file or "", p.line or 0))
+
+
+def missing_results(root: Path, period: Period) -> ChaseList:
+    """The chase list for ``period``: expected results with no row or a blank value.
+
+    The project must load, and the quarter's file (if there is one) must read cleanly, or
+    the list could name results that are there: its problems raise an :class:`InputError`.
+    """
+    from barnet_rag.outputs.new_quarter import expected_in
+    from barnet_rag.project.collection import chase_list
+    from barnet_rag.project.loading import load_project
+    from barnet_rag.project.projectfiles import results_path
+
+    project = load_project(root)
+    shown = relative(results_path(root, period), root)
+    quarter = None
+    if period in project.results.files:
+        quarter, problems = project.results.read(period)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise InputError(errors)
+    return chase_list(expected_in(project, period), period, shown, quarter)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from barnet_rag.cli.common import PERIOD, format_option, root_option
-from barnet_rag.errors import Problem, shown_name
+from barnet_rag.errors import Problem, UsageError, shown_name
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:  # checking imports the models (pydantic): only when the command runs
@@ -27,20 +27,38 @@ PIPED_WIDTH = 150
 
 @click.command(
     epilog="\b\nExamples:\n  barnet-rag check\n  barnet-rag check --period Q3-2017 --strict\n"
-    "  barnet-rag check --format github     # annotations in a GitHub Actions run"
+    "  barnet-rag check --format github     # annotations in a GitHub Actions run\n"
+    "  barnet-rag check --period Q4-2017 --missing   # the chase list, by owner"
 )
 @root_option
 @format_option(
-    ["text", "json", "github"],
-    "A table by file, the report as JSON, or GitHub Actions annotations.",
+    ["text", "json", "github", "csv"],
+    "A table by file, the report as JSON, or GitHub Actions annotations; "
+    "with --missing: text, JSON or CSV.",
 )
 @click.option("--period", type=PERIOD, help="Check only this quarter's results file.")
 @click.option("--strict", is_flag=True, help="Rows missing for indicators with targets are errors.")
+@click.option(
+    "--missing",
+    is_flag=True,
+    help="List the results still missing for --period, by owner; exit 1 if any.",
+)
 @click.pass_context
 def check(
-    ctx: click.Context, root: Path, output_format: str, period: Period | None, strict: bool
+    ctx: click.Context,
+    root: Path,
+    output_format: str,
+    period: Period | None,
+    strict: bool,
+    missing: bool,
 ) -> None:
     """Check plans, schemes and results files; exit 1 if anything is wrong (for CI)."""
+    if missing:
+        from barnet_rag.cli.missing import print_missing
+
+        ctx.exit(print_missing(root, period, output_format))
+    if output_format == "csv":
+        raise UsageError("--format csv is for the chase list: add --missing --period PERIOD")
     from barnet_rag.check.checking import check_project
 
     report = check_project(root, period, strict)

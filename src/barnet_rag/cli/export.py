@@ -17,7 +17,8 @@ STDOUT = Path("-")
 @click.command(
     epilog="\b\nExamples:\n  barnet-rag export Q3-2017 -o q3-2017.csv\n"
     "  barnet-rag export Q3-2017 --all-periods --format xlsx -o ratings.xlsx\n"
-    "  barnet-rag export Q3-2017 --format json | jq '.[0]'"
+    "  barnet-rag export Q3-2017 --format json | jq '.[0]'\n"
+    "  barnet-rag export --actions -o actions.csv     # the plans' actions and milestones"
 )
 @click.argument("period", type=PERIOD, required=False)
 @click.option(
@@ -37,6 +38,11 @@ STDOUT = Path("-")
     show_default="stdout",
     help="File to write (atomically); XLSX needs one.",
 )
+@click.option(
+    "--actions",
+    is_flag=True,
+    help="Export the plans' actions and milestones (actions/<plan>.yaml) instead.",
+)
 @root_option
 @plan_option
 def export(
@@ -44,6 +50,7 @@ def export(
     all_periods: bool,
     output_format: str,
     output: Path,
+    actions: bool,
     root: Path,
     plans: tuple[str, ...],
 ) -> None:
@@ -53,6 +60,11 @@ def export(
         raise UsageError(
             "--format xlsx writes a binary workbook: give a file with -o, e.g. -o ratings.xlsx"
         )
+    if actions:
+        if all_periods:
+            raise UsageError("--actions exports the current actions files: drop --all-periods")
+        _export_actions(root, plans, output_format, output)
+        return
     from barnet_rag.api import rate_project
     from barnet_rag.outputs.exporting import WRITERS, export_periods, export_rows
     from barnet_rag.outputs.tabular import indicator_rows
@@ -70,5 +82,21 @@ def export(
     if output == STDOUT:
         writer(rows, sys.stdout)  # a closed pipe (| head) ends with 141, as for every command
         sys.stdout.flush()
+    else:
+        write_with(output, lambda stream: writer(rows, stream), binary=output_format == "xlsx")
+
+
+def _export_actions(root: Path, plans: tuple[str, ...], output_format: str, output: Path) -> None:
+    """One row per action and milestone, in the export's formats."""
+    from barnet_rag.outputs.exporting import ACTION_WRITERS
+    from barnet_rag.project.actions import action_rows, load_all_actions
+    from barnet_rag.project.loading import load_project
+    from barnet_rag.project.writing import write_with
+
+    project = load_project(root)
+    rows = action_rows(load_all_actions(root, project.select(plans)))
+    writer = ACTION_WRITERS[output_format]
+    if output == STDOUT:
+        writer(rows, sys.stdout)
     else:
         write_with(output, lambda stream: writer(rows, stream), binary=output_format == "xlsx")

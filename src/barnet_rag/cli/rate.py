@@ -67,13 +67,20 @@ def rate(
     elif output_format == "table":
         rate_table(period, root, plans, exceptions, fail_on)
     else:
-        from barnet_rag.api import rate_project
+        import json
 
-        rated = rate_project(root, period, plans)
+        from barnet_rag.api import rate_project
+        from barnet_rag.project.actions import action_records, load_all_actions
+        from barnet_rag.project.loading import load_project
+
+        project = load_project(root)
+        rated = rate_project(root, period, plans, project=project)
         if exceptions:
             kept = [i for i in rated.indicators if i.is_exception]
             rated = rated.model_copy(update={"indicators": kept})
-        click.echo(rated.model_dump_json(indent=2))
+        payload = json.loads(rated.model_dump_json())
+        payload["actions"] = action_records(load_all_actions(root, project.select(plans)))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         check_fail_on([(i.ref, i.rag) for i in rated.indicators], fail_on)
 
 

@@ -90,6 +90,7 @@ def report(
     from barnet_rag.errors import shown_name
     from barnet_rag.outputs.reporting import build_report
     from barnet_rag.outputs.templating import render_report, write_report
+    from barnet_rag.project.actions import load_all_actions
     from barnet_rag.project.loading import load_project
     from barnet_rag.project.narratives import read_narratives
     from barnet_rag.project.risks import load_registers
@@ -108,6 +109,7 @@ def report(
         all_indicators=all_indicators,
         risk_threshold=risk_threshold,
         narratives={plan: (n.shown, n.text) for plan, n in narratives.items()},
+        actions=load_all_actions(root, selected),
     )
     if output_format == "docx":
         from barnet_rag.outputs.docx import build_docx

@@ -206,3 +206,46 @@ WRITERS: dict[str, Callable[[Sequence[dict[str, Any]], Any], None]] = {
     "json": write_json_export,
     "xlsx": write_xlsx_export,
 }
+
+
+def write_actions_csv(rows: Sequence[dict[str, Any]], stream: IO[str]) -> None:
+    """``export --actions``: CSV with a BOM, one row per action and milestone."""
+    from barnet_rag.project.actions import ACTION_FIELDS
+
+    stream.write(BOM)
+    write_csv(rows, list(ACTION_FIELDS), stream)
+
+
+def write_actions_json(rows: Sequence[dict[str, Any]], stream: IO[str]) -> None:
+    """``export --actions --format json``: a JSON array of the same rows."""
+    stream.write(json.dumps(list(rows), ensure_ascii=False, indent=1) + "\n")
+
+
+def write_actions_xlsx(rows: Sequence[dict[str, Any]], stream: IO[bytes]) -> None:
+    """``export --actions --format xlsx``: one sheet, ``actions``, bold frozen header."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from barnet_rag.project.actions import ACTION_FIELDS
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "actions"
+    sheet.append(list(ACTION_FIELDS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([neutralise(row.get(name)) for name in ACTION_FIELDS])
+    for index, width in enumerate(column_widths(rows, ACTION_FIELDS), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    book.save(stream)
+
+
+ACTION_WRITERS: dict[str, Callable[[Sequence[dict[str, Any]], Any], None]] = {
+    "csv": write_actions_csv,
+    "json": write_actions_json,
+    "xlsx": write_actions_xlsx,
+}

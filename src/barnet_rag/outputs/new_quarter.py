@@ -1,5 +1,6 @@
-"""``new-quarter``: a results file ready to fill, one blank row per active indicator, and
-each plan's "Progress on key activities" file to write.
+"""``new-quarter``: a results file ready to fill, one blank row per result expected that
+quarter (active, and due by its ``reported_in``: see :mod:`barnet_rag.project.collection`),
+and each plan's "Progress on key activities" file to write.
 
 Refs come in plan order; survey indicators carry the label of their latest earlier result
 so the wave is already named. An existing results file is never overwritten unless asked,
@@ -15,10 +16,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from barnet_rag.engine.rating import is_active
 from barnet_rag.errors import InputError, UserError
 from barnet_rag.outputs.markdown_text import parse, skeleton
 from barnet_rag.periods import Period
+from barnet_rag.project.collection import Expected, expected_results, store_reader
 from barnet_rag.project.loading import Project, load_project
 from barnet_rag.project.models import Indicator
 from barnet_rag.project.narratives import narrative_path, read_narrative_file
@@ -49,9 +50,19 @@ class NewNarrative:
     kept: bool
 
 
-def new_quarter_rows(project: Project, period: Period) -> list[dict[str, str]]:
-    """A blank row per indicator active in ``period``, in plan order, survey labels carried."""
-    indicators = [i for plan in project.plans for i in plan.indicators if is_active(i, period)]
+def expected_in(project: Project, period: Period) -> list[Expected]:
+    """The results expected in ``period``, in plan order."""
+    reader = store_reader(project.results.read)
+    return expected_results(project.plans, period, project.results, reader)
+
+
+def new_quarter_rows(
+    project: Project, period: Period, expected: list[Expected] | None = None
+) -> list[dict[str, str]]:
+    """A blank row per result expected in ``period``, in plan order, survey labels carried."""
+    if expected is None:
+        expected = expected_in(project, period)
+    indicators = [e.indicator for e in expected]
     labels = _latest_labels(project, period, [i for i in indicators if i.survey is not None])
     return [
         {

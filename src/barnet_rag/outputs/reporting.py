@@ -30,6 +30,7 @@ from barnet_rag.outputs.reporting_spc import (
     trend_cells,
 )
 from barnet_rag.periods import Period
+from barnet_rag.project.actions import FLAGGED, ActionsFile
 from barnet_rag.project.models import (
     Plan,
     RatedIndicator,
@@ -153,6 +154,28 @@ class RiskSection(_Model):
     risks: list[RiskRow]
 
 
+class ActionRow(_Model):
+    """An action or milestone at risk or off track, as the report lists it."""
+
+    title: str
+    action: str | None
+    owner: str
+    due: str
+    status: str
+    comment: str
+
+
+class ActionSection(_Model):
+    """The plan's actions (``actions/<plan>.yaml``): counts by status, then the at-risk
+    and off-track actions and milestones with their comments."""
+
+    heading: str
+    summary: str
+    sentences: list[str]
+    caption: str
+    rows: list[ActionRow]
+
+
 class PlanSection(_Model):
     """Everything the report says about one plan (one committee)."""
 
@@ -166,6 +189,7 @@ class PlanSection(_Model):
     footnotes: list[Footnote]
     key_notes: list[KeyNote]
     risks: RiskSection
+    actions: ActionSection | None = None
 
 
 class ReportContext(_Model):
@@ -422,6 +446,46 @@ def risk_section(
     )
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def action_section(actions: ActionsFile, period: Period) -> ActionSection:
+    """'14 actions: 5 complete, 4 on track, ...' and the actions and milestones that are
+    at risk or off track, with their comments (text from the file, cleaned)."""
+    counts = ", ".join(f"{n} {status}" for status, n in actions.counts())
+    summary = f"{_plural(len(actions.actions), 'action')}: {counts}" if counts else "No actions"
+    rows = []
+    for action in actions.actions:
+        items = [(action, None)] + [(m, action.title) for m in action.milestones]
+        for item, parent in items:
+            if item.status in FLAGGED:
+                rows.append(
+                    ActionRow(
+                        title=narrative.clean(item.title),
+                        action=narrative.clean(parent) if parent else None,
+                        owner=item.owner or action.owner or "Not recorded",
+                        due=item.due or "Not recorded",
+                        status=item.status.capitalize(),
+                        comment=narrative.clean(item.comment) if item.comment else "No comment",
+                    )
+                )
+    sentences = []
+    if actions.as_at is not None and actions.as_at != str(period):
+        sentences.append(f"The statuses are as at {actions.as_at}.")
+    elif actions.as_at is not None:
+        sentences.append(f"The statuses are as at {actions.as_at}, the quarter of this report.")
+    if not rows:
+        sentences.append("No action or milestone is at risk or off track.")
+    return ActionSection(
+        heading=narrative.clean(actions.title),
+        summary=summary + ".",
+        sentences=sentences,
+        caption="Actions and milestones at risk or off track",
+        rows=rows,
+    )
+
+
 def plan_section(
     plan: Plan,
     indicators: Sequence[RatedIndicator],
@@ -431,6 +495,7 @@ def plan_section(
     all_indicators: bool = False,
     risk_threshold: int = DEFAULT_THRESHOLD,
     narrative_file: tuple[str, str] | None = None,
+    actions: ActionsFile | None = None,
 ) -> PlanSection:
     """One committee's part of the report: progress on key activities (``narrative_file``,
     its shown name and text, if any), exceptions in words, tables, notes, risks."""
@@ -451,6 +516,7 @@ def plan_section(
         footnotes=notes.footnotes(),
         key_notes=key if tables else [],
         risks=risk_section(plan, register, risk_threshold),
+        actions=None if actions is None else action_section(actions, period),
     )
 
 
@@ -486,9 +552,12 @@ def build_report(
     all_indicators: bool = False,
     risk_threshold: int = DEFAULT_THRESHOLD,
     narratives: Mapping[str, tuple[str, str]] | None = None,
+    actions: Mapping[str, ActionsFile] | None = None,
 ) -> ReportContext:
     """The exception report for ``period`` over ``plans`` (in the order given);
-    ``narratives`` maps a plan's slug to its narrative file's shown name and text."""
+    ``narratives`` maps a plan's slug to its narrative file's shown name and text, and
+    ``actions`` holds the plans' actions files, by plan slug."""
+    actions = actions or {}
     sections = [
         plan_section(
             plan,
@@ -498,6 +567,7 @@ def build_report(
             all_indicators=all_indicators,
             risk_threshold=risk_threshold,
             narrative_file=(narratives or {}).get(plan.plan),
+            actions=actions.get(plan.plan),
         )
         for plan in plans
     ]

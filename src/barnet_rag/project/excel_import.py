@@ -44,6 +44,18 @@ HEADER_ROWS = 20
 _WORDS_TO_RAG = {word.lower(): code for code, word in RAG_WORDS.items()}
 _QUOTED = re.compile(r'"[^"]*"')
 _QUARTER = re.compile(r"^Q?([1-4])$", re.IGNORECASE)
+#: The facts a collection workbook (``new-quarter --format xlsx``) shows beside each row,
+#: for the officer filling it in: read past without a word, never imported.
+FACT_COLUMNS = (
+    "title",
+    "owner",
+    "unit",
+    "polarity",
+    "target",
+    "last_result",
+    "last_period",
+    "last_label",
+)
 
 
 @dataclass(frozen=True)
@@ -236,6 +248,9 @@ def _header(sheet: str, row: int, cells: tuple[Any, ...]) -> tuple[dict[str, int
     """Known columns by index; a known column twice, or a near miss of one, is an error;
     other columns are passed over and named."""
     known = (*COLUMNS, *PERIOD_COLUMNS)
+    keys = {_text(cell).lower() for cell in cells}
+    # A collection workbook's facts are read past without a word; elsewhere they are named.
+    facts = set(FACT_COLUMNS) if keys >= set(FACT_COLUMNS) else set()
     columns: dict[str, int] = {}
     ignored: list[str] = []
     problems: list[Problem] = []
@@ -266,7 +281,7 @@ def _header(sheet: str, row: int, cells: tuple[Any, ...]) -> tuple[dict[str, int
                         hint=f"did you mean {close[0]!r}? columns: {', '.join(COLUMNS)}",
                     )
                 )
-            else:
+            elif key not in facts:
                 ignored.append(f"{title!r} ({_letter(index + 1)})")
     present = [c for c in PERIOD_COLUMNS if c in columns]
     if len(present) == 1:

@@ -134,6 +134,7 @@ def _monitor_or_number(value: Any, info: ValidationInfo) -> Any:
 
 
 QuarterTarget = FiniteFloat | Literal["monitor"]
+QuarterName = Literal["Q1", "Q2", "Q3", "Q4"]
 
 
 class YearTargets(_Model):
@@ -213,6 +214,8 @@ class Indicator(_Model):
     benchmark: str | None = None
     targets: dict[str, YearTargets] = Field(default_factory=dict)
     spc: IndicatorSpc | None = None
+    owner: str | None = Field(default=None, min_length=1)
+    reported_in: list[QuarterName] | None = None
 
     @field_validator("since", mode="before")
     @classmethod
@@ -230,6 +233,21 @@ class Indicator(_Model):
             for key in value:
                 parse_financial_year(str(key))
             return {_normal_year(str(k)): v for k, v in value.items()}
+        return value
+
+    @field_validator("reported_in", mode="before")
+    @classmethod
+    def _quarter_names(cls, value: Any) -> Any:
+        """``[Q3]``, ``[q3]`` or ``Q3`` alone; a quarter named twice is an error."""
+        if isinstance(value, str):
+            value = [value]
+        if value == []:
+            raise ValueError("list at least one quarter, e.g. [Q3], or leave reported_in out")
+        if isinstance(value, list):
+            value = [v.strip().upper() if isinstance(v, str) else v for v in value]
+            repeated = sorted({v for v in value if value.count(v) > 1}, key=str)
+            if repeated:
+                raise ValueError(f"{repeated[0]} is listed more than once")
         return value
 
     def targets_for(self, year: int) -> YearTargets | None:
@@ -255,6 +273,7 @@ class Plan(_Model):
     risks: str | None = None
     surveys: dict[str, Survey] = Field(default_factory=dict)
     indicators: list[Indicator] = Field(min_length=1)
+    owner: str | None = Field(default=None, min_length=1)
 
     @field_validator("plan")
     @classmethod
