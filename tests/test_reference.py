@@ -12,6 +12,9 @@ import copy
 import functools
 import json
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +23,17 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
 from barnet_rag.cli import main
-from barnet_rag.outputs.reference import KINDS, json_schema, json_schema_text, reference_markdown
+from barnet_rag.outputs.reference import (
+    KINDS,
+    Schema,
+    json_schema,
+    json_schema_text,
+    reference_markdown,
+)
 from barnet_rag.project.models import Plan, Scheme
 from barnet_rag.project.risks import RiskRegister
 from barnet_rag.project.schemes import BUILTIN_SCHEMES
@@ -51,10 +60,10 @@ risks:
 
 
 @functools.cache
-def validator(kind: str) -> Draft202012Validator:
+def validator(kind: str) -> Draft7Validator:
     schema = json_schema(kind)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
 
 
 def schema_errors(kind: str, data: Any) -> list[str]:
@@ -98,13 +107,34 @@ def test_schema_prints_the_committed_schema(kind: str) -> None:
     result = CliRunner().invoke(main, ["schema", kind])
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
-    assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert json.loads(result.stdout)["$schema"] == "http://json-schema.org/draft-07/schema#"
 
 
 def test_schema_markdown_prints_the_reference_page() -> None:
     result = CliRunner().invoke(main, ["schema", "--markdown"])
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
+
+
+def test_a_real_process_prints_the_schema_and_its_help_imports_nothing_heavy() -> None:
+    probe = (
+        "import sys\nfrom barnet_rag.cli import main\n"
+        "try: main(args=sys.argv[1:], prog_name='barnet-rag')\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('pydantic', 'yaml') if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "schema", "--help"], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (0, "[]\n")
+    assert "Print the JSON Schema of KIND of file" in done.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "barnet_rag", "schema", "risks"],
+        capture_output=True,
+        encoding="utf-8",
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (REPO / "schemas" / "risks.schema.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -130,6 +160,42 @@ def test_schema_without_one_kind_is_a_usage_error(args: list[str], message: str)
         "Try 'barnet-rag schema --help' for help.\n\n"
         f"Error: {message}\n"
     )
+
+
+#: Keywords that mean the same in draft-07 and draft 2020-12.
+SAME_IN_BOTH = {
+    "$schema", "$ref", "$defs", "title", "description", "examples", "default", "type",
+    "properties", "additionalProperties", "propertyNames", "required", "items", "minItems",
+    "anyOf", "enum", "const", "pattern", "minLength", "minimum", "maximum", "exclusiveMinimum",
+}  # fmt: skip
+
+
+def keywords(node: Schema) -> Iterator[tuple[str, Schema]]:
+    """Every keyword of a schema and of the schemas inside it, with the node it is in."""
+    for keyword, value in node.items():
+        yield keyword, node
+        if keyword in {"properties", "$defs"}:
+            for inner in value.values():
+                yield from keywords(inner)
+        elif keyword in {"items", "additionalProperties", "propertyNames"} and isinstance(
+            value, dict
+        ):
+            yield from keywords(value)
+        elif keyword == "anyOf":
+            for inner in value:
+                yield from keywords(inner)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_schema_means_the_same_in_draft_07_and_draft_2020_12(kind: str) -> None:
+    schema = json_schema(kind)
+    Draft202012Validator.check_schema(
+        {**schema, "$schema": Draft202012Validator.META_SCHEMA["$id"]}
+    )
+    used = list(keywords(schema))
+    assert {keyword for keyword, _ in used} <= SAME_IN_BOTH
+    # Draft-07 ignores every keyword beside a $ref, where 2020-12 applies them.
+    assert [sorted(node) for keyword, node in used if keyword == "$ref" and len(node) > 1] == []
 
 
 # -- The reference explains every key -------------------------------------------------------
@@ -178,7 +244,7 @@ def test_every_example_is_valid_where_it_is_shown(kind: str) -> None:
     objects = {KINDS[kind].model.__name__: schema, **schema["$defs"]}
     for model, node in objects.items():
         for key, prop in node["properties"].items():
-            alone = Draft202012Validator({"$defs": schema.get("$defs", {}), **prop})
+            alone = Draft7Validator({"$defs": schema.get("$defs", {}), **prop})
             for example in prop.get("examples", []):
                 assert not list(alone.iter_errors(example)), (model, key, example)
 

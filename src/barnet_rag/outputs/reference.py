@@ -99,11 +99,16 @@ class _FileSchema(GenerateJsonSchema):
 
 
 def json_schema(kind: str) -> Schema:
-    """The JSON Schema (draft 2020-12) of one kind of file: ``plan``, ``scheme`` or ``risks``."""
+    """The JSON Schema of one kind of file: ``plan``, ``scheme`` or ``risks``.
+
+    Declared draft-07, the newest draft editors' YAML language server fully supports; it
+    uses only keywords that mean the same in draft 2020-12 (pydantic's), and each ``$ref``
+    points into ``$defs`` by JSON pointer, with no keyword beside it.
+    """
     file_kind = KINDS[kind]
     generated = file_kind.model.model_json_schema(schema_generator=_FileSchema)
     schema: Schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "title": f"barnet-rag {file_kind.title.lower()}: {file_kind.where}",
         **{k: v for k, v in generated.items() if k != "title"},
     }

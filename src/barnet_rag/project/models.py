@@ -34,10 +34,7 @@ class _Model(BaseModel):
 
 
 class SpcRules(_Model):
-    """When a run of results is special cause: the rule lengths of a scheme's SPC reading.
-
-    The defaults follow the NHS's "Making Data Count".
-    """
+    """When a run of results is special cause: a scheme's SPC rules; the defaults follow the NHS."""
 
     shift: int = Field(
         default=DEFAULT_RULES.shift,
@@ -157,7 +154,10 @@ QuarterTarget = FiniteFloat | Literal["monitor"]
 
 
 class YearTargets(_Model):
-    """Targets for one financial year: an annual target (number or text) and quarter targets."""
+    """Targets for one financial year: an annual target (number or text) and quarter targets.
+
+    Numbers are in the indicator's unit: on percent indicators they lie in 0-100.
+    """
 
     annual: FiniteFloat | str | None = Field(
         default=None,
@@ -221,14 +221,15 @@ class Indicator(_Model):
     )
     unit: Unit = Field(
         default="number",
-        description="percent for results from 0 to 100, shown with a % sign; number for counts "
-        "and rates.",
+        description="percent: results and targets from 0 to 100, shown with a % sign; number: "
+        "counts, rates and anything else.",
         examples=["percent"],
     )
     survey: str | None = Field(
         default=None,
         description="The code of one of this plan's surveys (a key under surveys:). Its results "
-        "are then rated with the survey's margin of error, and changes within it are the same.",
+        "are then rated with the survey's margin of error, and a change within that margin is "
+        "the same, not improving or worsening.",
         examples=["RPS"],
     )
     frequency: Frequency = Field(
