@@ -33,6 +33,7 @@ from barnet_rag.outputs.reference import (
     json_schema,
     json_schema_text,
     reference_markdown,
+    smallest_file,
 )
 from barnet_rag.project.models import Plan, Scheme
 from barnet_rag.project.risks import RiskRegister
@@ -305,6 +306,18 @@ def test_the_schema_accepts_each_bad_input_case_the_model_accepts(kind: str, pat
         pytest.skip("not YAML: no schema applies")
     if model_accepts(KINDS[kind].model, data):
         assert schema_errors(kind, data) == []
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_smallest_file_the_reference_shows_is_valid(kind: str) -> None:
+    smallest = smallest_file(kind)
+    # The page's YAML blocks: the editor's first line, then one file of each kind in order.
+    blocks = [b.split("```")[0] for b in reference_markdown().split("```yaml\n")[2:]]
+    assert yaml.safe_load(blocks[list(KINDS).index(kind)]) == smallest
+    assert model_accepts(KINDS[kind].model, smallest)
+    assert schema_errors(kind, smallest) == []
+    for key in smallest:
+        assert key in json_schema(kind)["required"]
 
 
 @pytest.mark.parametrize("name", sorted(BUILTIN_SCHEMES))

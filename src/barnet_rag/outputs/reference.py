@@ -189,12 +189,48 @@ def reference_markdown() -> str:
     for kind in KINDS.values():
         lines += ["", f"## {kind.title}: `{kind.where}`", "", kind.intro]
         schema = json_schema(kind.name)
+        lines += ["", "The smallest valid file: only the keys that are required.", "", "```yaml"]
+        lines += yaml.dump(
+            smallest_file(kind.name),
+            Dumper=_IndentedLists,
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        ).splitlines()
+        lines += ["```"]
         for path, node in _objects(schema):
             lines += ["", _heading(path, node), ""]
             if path and node.get("description"):
                 lines += [_text(node["description"]), ""]
             lines += _table(node, schema)
     return "\n".join(lines) + "\n"
+
+
+class _IndentedLists(yaml.SafeDumper):
+    """YAML with list items indented under their key, as the shipped files write them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def smallest_file(kind: str) -> dict[str, Any]:
+    """A file of ``kind`` with only its required keys, each set to its first example."""
+    schema = json_schema(kind)
+    return _smallest(schema, schema)
+
+
+def _smallest(node: Schema, schema: Schema) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key in node.get("required", []):
+        prop = node["properties"][key]
+        if prop.get("examples"):
+            found[key] = prop["examples"][0]
+        elif prop.get("type") == "array" and "$ref" in prop.get("items", {}):
+            item = schema["$defs"][_ref_name(prop["items"])]
+            found[key] = [_smallest(item, schema)] * max(prop.get("minItems", 1), 1)
+        else:
+            raise ValueError(f"the required key {key!r} needs an example")
+    return found
 
 
 def _objects(schema: Schema) -> Iterator[tuple[str, Schema]]:

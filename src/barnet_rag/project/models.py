@@ -203,12 +203,12 @@ class Indicator(_Model):
         min_length=1,
         description="The indicator's reference, unique across all plans; results files use it "
         "in their ref column.",
-        examples=["CG/S4"],
+        examples=["CG/C33"],
     )
     title: str = Field(
         min_length=1,
         description="What the indicator measures, as reports print it.",
-        examples=["Percentage of residents who report feeling they belong to their local area"],
+        examples=["Overall crime rate in Barnet – Total Notifiable Offences"],
     )
     type: IndicatorType = Field(
         description="CPI for a Corporate Plan indicator, SPI for a Commissioning Plan indicator. "
@@ -217,7 +217,7 @@ class Indicator(_Model):
     )
     polarity: Polarity = Field(
         description="Which way is better: bigger (a higher result is better) or smaller.",
-        examples=["bigger"],
+        examples=["smaller"],
     )
     unit: Unit = Field(
         default="number",
