@@ -34,3 +34,48 @@ def test_the_pasted_rate_output_is_what_rate_prints(monkeypatch: pytest.MonkeyPa
     result = CliRunner().invoke(main, ["rate", "Q3-2017", "--root", str(REPO)])
     printed = "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
     assert pasted[1] == printed
+
+
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+CODE = re.compile(r"`[^`\n]*`")
+
+
+def relative_links(path: Path) -> list[str]:
+    """The relative link targets of a Markdown file, outside code."""
+    text = CODE.sub("", FENCE.sub("", path.read_text(encoding="utf-8")))
+    return [t for t in LINK.findall(text) if not re.match(r"^[a-z][a-z0-9+.-]*:", t)]
+
+
+def anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives the headings of a Markdown file."""
+    text = FENCE.sub("", path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *#* *$", text, re.M):
+        words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading).lower()
+        slug = re.sub(r"[^\w\- ]", "", words).replace(" ", "-")
+        found.add(
+            slug
+            if slug not in found
+            else next(f"{slug}-{n}" for n in range(1, 100) if f"{slug}-{n}" not in found)
+        )
+    return found
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_every_relative_link_points_to_a_file_that_exists(doc: Path) -> None:
+    broken = []
+    for target in relative_links(doc):
+        file, _, anchor = target.partition("#")
+        linked = (doc.parent / file).resolve() if file else doc
+        if not linked.exists() or (
+            anchor and linked.suffix == ".md" and anchor not in anchors(linked)
+        ):
+            broken.append(target)
+    assert broken == [], f"{doc.relative_to(REPO)} links to what does not exist"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_no_page_points_to_a_design_document_the_repository_lacks(doc: Path) -> None:
+    assert "DESIGN" not in doc.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """Warnings for figures that parse but are probably slips, and for invisible characters.
 
-``check`` adds these to the loaders' problems (DESIGN section 9): a percent written as a
+``check`` adds these to the loaders' problems (docs/rules.md): a percent written as a
 fraction (``0.68`` for 68%), a result ten times or a tenth of the previous one (a slipped
 decimal point, thousands, a fraction), and bidi or zero-width characters in a results
 cell, which make text look other than it is. They are warnings, not errors: each can be

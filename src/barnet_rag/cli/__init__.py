@@ -206,3 +206,7 @@ main.add_command(_import_results.import_results)
 from barnet_rag.cli import export as _export  # noqa: E402
 
 main.add_command(_export.export)
+
+from barnet_rag.cli import schema as _schema  # noqa: E402
+
+main.add_command(_schema.schema)

@@ -1,4 +1,4 @@
-"""The rating engine: plans and results in, a rated period out (DESIGN sections 4-7).
+"""The rating engine: plans and results in, a rated period out (docs/rules.md).
 
 Pure functions only: no files, no clock, no globals. Results arrive as a mapping from
 period to that quarter's results, so a caller may load them lazily. Every decision is

@@ -1,4 +1,4 @@
-"""The committee's summary table ("Table 1", DESIGN section 7).
+"""The committee's summary table ("Table 1", docs/rules.md).
 
 :func:`tally` is the rule, over plain values; :func:`summarise` gives its row as the
 :class:`~barnet_rag.project.models.SummaryRow` model of rated output.

@@ -1,6 +1,6 @@
 """Open-data export: every indicator's rating, one row per indicator and period.
 
-Rows carry the public JSON field names of a rated indicator (DESIGN section 10) after
+Rows carry the public JSON field names of a rated indicator (docs/rules.md) after
 ``financial_year`` and ``quarter``. They are written as CSV (UTF-8 with a BOM, as Excel
 saves "CSV UTF-8"), JSON (an array of row objects) or XLSX. Text that a spreadsheet would
 run as a formula is neutralised in CSV and XLSX alike.

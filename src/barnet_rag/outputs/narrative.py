@@ -52,7 +52,7 @@ def significant(
     indicator: RatedIndicator, reference: float | None, interval: Interval | None = None
 ) -> bool:
     """True when the result and ``reference`` differ by more than their two intervals,
-    ``|v - r| > c_v + c_r``, so that the intervals do not overlap (DESIGN section 8).
+    ``|v - r| > c_v + c_r``, so that the intervals do not overlap (docs/rules.md).
 
     Only a survey indicator has intervals: ``interval`` gives its survey's interval for a
     result; without it both are the rated indicator's ``tolerance`` (a fixed interval).

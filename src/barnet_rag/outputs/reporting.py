@@ -1,5 +1,5 @@
 """The exception report as data: a rated period, plans and risk registers in, a typed
-:class:`ReportContext` out (DESIGN section 8).
+:class:`ReportContext` out (docs/rules.md).
 
 Pure: no files, no clock. Every figure and sentence a template prints is decided here (or
 in :mod:`barnet_rag.outputs.narrative`), so the Markdown and HTML reports cannot disagree and a

@@ -1,5 +1,5 @@
 """Who supplies which result, and in which quarters: owners, ``reported_in`` and the chase
-list of results still missing (DESIGN section 13).
+list of results still missing (docs/rules.md).
 
 An indicator is *expected* in a quarter when it is active (its ``since``) and the quarter is
 one of its ``reported_in`` quarters. Without ``reported_in``, a quarterly indicator is

@@ -37,7 +37,7 @@ from barnet_rag.terms import RAG_WORDS
 ALWAYS = ("ref", "value", "label")
 #: The period columns of an ``export`` sheet: each row says which quarter it is for.
 PERIOD_COLUMNS = ("financial_year", "quarter")
-#: Written for "no figure this quarter" (DESIGN section 3): read as not reported.
+#: Written for "no figure this quarter" (docs/rules.md): read as not reported.
 NOT_REPORTED = frozenset({"n/a", "-", "–"})
 #: Rows looked at for the header (title rows may sit above it).
 HEADER_ROWS = 20

@@ -65,17 +65,50 @@ def baseline_too_short(baseline: int, min_points: int, scheme: str | None = None
 
 
 class SpcRules(_Model):
-    """Rule lengths, from a scheme file's ``spc:`` section; the defaults follow the NHS.
+    """When a run of results is special cause: a scheme's SPC rules; the defaults follow the NHS.
 
     ``baseline`` fixes the centre and limits on the first that many points of each
     baseline (None: every point); it may not be below ``min_points``.
     """
 
-    shift: int = Field(default=DEFAULT_RULES.shift, ge=2, le=50)
-    trend: int = Field(default=DEFAULT_RULES.trend, ge=3, le=50)
-    two_of_three: bool = DEFAULT_RULES.two_of_three
-    min_points: int = Field(default=DEFAULT_RULES.min_points, ge=2, le=200)
-    baseline: int | None = Field(default=None, ge=2, le=200)
+    shift: int = Field(
+        default=DEFAULT_RULES.shift,
+        ge=2,
+        le=50,
+        description="How many results in a row on one side of the centre line are special cause.",
+        examples=[7],
+    )
+    trend: int = Field(
+        default=DEFAULT_RULES.trend,
+        ge=3,
+        le=50,
+        description="How many results in a row, each higher (or each lower) than the one before, "
+        "are special cause.",
+        examples=[7],
+    )
+    two_of_three: bool = Field(
+        default=DEFAULT_RULES.two_of_three,
+        description="Whether two of three results in a row near a limit (beyond two sigma, on "
+        "the same side) are special cause.",
+        examples=[False],
+    )
+    min_points: int = Field(
+        default=DEFAULT_RULES.min_points,
+        ge=2,
+        le=200,
+        description="The fewest comparable results an indicator needs for a reading; with fewer "
+        "its variation is insufficient data.",
+        examples=[12],
+    )
+    baseline: int | None = Field(
+        default=None,
+        ge=2,
+        le=200,
+        description="Fix the centre line and limits on the first this many results of each "
+        "baseline and judge later results against them (Making Data Count's advice); leave it "
+        "out to recalculate over every result. Not below min_points.",
+        examples=[12],
+    )
 
     @field_validator("baseline")
     @classmethod
@@ -92,9 +125,26 @@ FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 class Survey(_Model):
     """A survey whose results carry a confidence interval, in percentage points."""
 
-    title: str
-    confidence_interval: FiniteFloat | None = Field(default=None, gt=0, le=100)
-    sample_size: int | None = Field(default=None, gt=0)
+    title: str = Field(
+        description="The survey's name as reports print it.",
+        examples=["Residents' Perception Survey"],
+    )
+    confidence_interval: FiniteFloat | None = Field(
+        default=None,
+        gt=0,
+        le=100,
+        description="The survey's margin of error: plus or minus this many percentage points "
+        "at 95% confidence, the same for every result. Give this or sample_size, not both.",
+        examples=[4.4],
+    )
+    sample_size: int | None = Field(
+        default=None,
+        gt=0,
+        description="How many people answered; the margin of error is then worked out for each "
+        "result p (in %) as 1.96 × √(p(100 − p)/n) percentage points, to one decimal. "
+        "Give this or confidence_interval, not both.",
+        examples=[500],
+    )
 
     @model_validator(mode="after")
     def _one_way_to_the_interval(self) -> Survey:
@@ -140,15 +190,37 @@ QuarterName = Literal["Q1", "Q2", "Q3", "Q4"]
 class YearTargets(_Model):
     """Targets for one financial year: an annual target (number or text) and quarter targets.
 
+    Numbers are in the indicator's unit: on percent indicators they lie in 0-100.
     ``percent_written`` names the keys whose target was written with a ``%`` sign, which
     only a percent indicator may have (:mod:`~barnet_rag.project.loading` checks the unit).
     """
 
-    annual: FiniteFloat | str | None = None
-    Q1: QuarterTarget | None = None
-    Q2: QuarterTarget | None = None
-    Q3: QuarterTarget | None = None
-    Q4: QuarterTarget | None = None
+    annual: FiniteFloat | str | None = Field(
+        default=None,
+        description="The target for the year: a number, used for every quarter without its own "
+        "target; monitor; or text such as Sustain Reduction, shown as written and never rated.",
+        examples=[68, "Sustain Reduction"],
+    )
+    Q1: QuarterTarget | None = Field(
+        default=None,
+        description="The target for Q1 (April to June): a number, or monitor (shown, not rated).",
+        examples=[68, "monitor"],
+    )
+    Q2: QuarterTarget | None = Field(
+        default=None,
+        description="The target for Q2 (July to September): a number, or monitor.",
+        examples=[68, "monitor"],
+    )
+    Q3: QuarterTarget | None = Field(
+        default=None,
+        description="The target for Q3 (October to December): a number, or monitor.",
+        examples=[68, "monitor"],
+    )
+    Q4: QuarterTarget | None = Field(
+        default=None,
+        description="The target for Q4 (January to March): a number, or monitor.",
+        examples=[68, "monitor"],
+    )
     _percent_written: frozenset[str] = PrivateAttr(default=frozenset())
 
     _normalise = field_validator("annual", "Q1", "Q2", "Q3", "Q4", mode="before")(
@@ -191,8 +263,20 @@ class IndicatorSpc(_Model):
     """One indicator's own SPC settings (``spc:`` in a plan): a fixed baseline of that many
     points, overriding the scheme's, and the quarters where its process changed."""
 
-    baseline: int | None = Field(default=None, ge=2, le=200)
-    rebase: list[Annotated[Period, BeforeValidator(_rebase_quarter)]] = Field(default_factory=list)
+    baseline: int | None = Field(
+        default=None,
+        ge=2,
+        le=200,
+        description="Fix this indicator's centre line and limits on the first this many "
+        "results of each baseline, overriding its scheme's spc baseline. Not below min_points.",
+        examples=[12],
+    )
+    rebase: list[Annotated[Period, BeforeValidator(_rebase_quarter)]] = Field(
+        default_factory=list,
+        description="Quarters where the process really changed (a new service, say): each "
+        "starts a new SPC baseline, without breaking the direction of travel.",
+        examples=[["2016/17-Q1"]],
+    )
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True
@@ -202,20 +286,90 @@ class IndicatorSpc(_Model):
 class Indicator(_Model):
     """One indicator of a plan: how it is measured, which way is better, and its targets."""
 
-    ref: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    type: IndicatorType
-    polarity: Polarity
-    unit: Unit = "number"
-    survey: str | None = None
-    frequency: Frequency = "quarterly"
-    since: int | None = None
-    dot_tolerance: FiniteFloat = Field(default=0.0, ge=0)
-    benchmark: str | None = None
-    targets: dict[str, YearTargets] = Field(default_factory=dict)
-    spc: IndicatorSpc | None = None
-    owner: str | None = Field(default=None, min_length=1)
-    reported_in: list[QuarterName] | None = None
+    ref: str = Field(
+        min_length=1,
+        description="The indicator's reference, unique across all plans; results files use it "
+        "in their ref column.",
+        examples=["CG/C33"],
+    )
+    title: str = Field(
+        min_length=1,
+        description="What the indicator measures, as reports print it.",
+        examples=["Overall crime rate in Barnet – Total Notifiable Offences"],
+    )
+    type: IndicatorType = Field(
+        description="CPI for a Corporate Plan indicator, SPI for a Commissioning Plan indicator. "
+        "Required.",
+        examples=["CPI"],
+    )
+    polarity: Polarity = Field(
+        description="Which way is better: bigger (a higher result is better) or smaller.",
+        examples=["smaller"],
+    )
+    unit: Unit = Field(
+        default="number",
+        description="percent: results and targets from 0 to 100, shown with a % sign; number: "
+        "counts, rates and anything else.",
+        examples=["percent"],
+    )
+    survey: str | None = Field(
+        default=None,
+        description="The code of one of this plan's surveys (a key under surveys:). Its results "
+        "are then rated with the survey's margin of error, and a change within that margin is "
+        "the same, not improving or worsening.",
+        examples=["RPS"],
+    )
+    frequency: Frequency = Field(
+        default="quarterly",
+        description="How often a result comes: quarterly, biannual (twice a year) or annual. "
+        "Reports show it beside the survey's name.",
+        examples=["annual"],
+    )
+    since: int | None = Field(
+        default=None,
+        description="The financial year the indicator started, written 2017/18. It counts from "
+        "then on, and its long-term direction that year is New.",
+        examples=["2017/18"],
+    )
+    dot_tolerance: FiniteFloat = Field(
+        default=0.0,
+        ge=0,
+        description="A change in the result up to this much, in the indicator's own unit "
+        "(percentage points for percent indicators), is the same, not improving or worsening. "
+        "Survey indicators use the survey's margin of error instead.",
+        examples=[0.5],
+    )
+    benchmark: str | None = Field(
+        default=None,
+        description="Free text comparing with others, shown in the report.",
+        examples=["London 80% (2016/17, LGA)"],
+    )
+    targets: dict[str, YearTargets] = Field(
+        default_factory=dict,
+        description="Targets per financial year, keyed by the year written 2017/18. An "
+        "indicator with no targets for a year is Monitor that year.",
+        examples=[{"2017/18": {"annual": 68, "Q3": 68}}],
+    )
+    spc: IndicatorSpc | None = Field(
+        default=None,
+        description="The indicator's own SPC settings: a fixed baseline (overriding its "
+        "scheme's) and the quarters where its process changed (rebase).",
+        examples=[{"baseline": 12, "rebase": ["2016/17-Q1"]}],
+    )
+    owner: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Who supplies the result (a team or officer); the plan's owner when left "
+        "out. check --missing groups the results still missing by owner.",
+        examples=["Community Safety team"],
+    )
+    reported_in: list[QuarterName] | None = Field(
+        default=None,
+        description="The quarters a result is expected in, e.g. [Q3] for an annual survey "
+        "reported in the autumn. Default: every quarter for quarterly indicators, else the "
+        "quarters it was last reported in.",
+        examples=[["Q3"]],
+    )
 
     @field_validator("since", mode="before")
     @classmethod
@@ -266,14 +420,48 @@ def _normal_year(text: str) -> str:
 class Plan(_Model):
     """One committee's commissioning plan: its surveys and indicators."""
 
-    plan: str
-    committee: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    scheme: str = "barnet"
-    risks: str | None = None
-    surveys: dict[str, Survey] = Field(default_factory=dict)
-    indicators: list[Indicator] = Field(min_length=1)
-    owner: str | None = Field(default=None, min_length=1)
+    plan: str = Field(
+        description="The plan's short name: lower-case letters, digits and hyphens, unique "
+        "across plans. Used by --plan and in file names.",
+        examples=["community-leadership"],
+    )
+    committee: str = Field(
+        min_length=1,
+        description="The committee the plan reports to, as the summary table names it.",
+        examples=["Community Leadership"],
+    )
+    title: str = Field(
+        min_length=1,
+        description="The plan's full title, as reports print it.",
+        examples=["Community Leadership Committee Commissioning Plan"],
+    )
+    scheme: str = Field(
+        default="barnet",
+        description="The rating scheme that turns a missed target into a rating: barnet or "
+        "bands (built in), or the name of a file schemes/<name>.yaml.",
+        examples=["barnet"],
+    )
+    risks: str | None = Field(
+        default=None,
+        description="The name of the service risk register, a file risks/<name>.yaml, whose "
+        "high level risks the report lists.",
+        examples=["csca"],
+    )
+    surveys: dict[str, Survey] = Field(
+        default_factory=dict,
+        description="The surveys some indicators come from, keyed by a short code that "
+        "indicators name in their survey key.",
+        examples=[{"RPS": {"title": "Residents' Perception Survey", "confidence_interval": 4.4}}],
+    )
+    indicators: list[Indicator] = Field(
+        min_length=1, description="The plan's indicators, in the order reports list them."
+    )
+    owner: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Who supplies the results of indicators that name no owner of their own.",
+        examples=["Strategy and Performance team"],
+    )
 
     @field_validator("plan")
     @classmethod
@@ -286,9 +474,23 @@ class Plan(_Model):
 class Band(_Model):
     """One band of a rating scheme: the RAG it gives and the conditions it needs."""
 
-    rag: MissedRag
-    up_to: FiniteFloat | None = Field(default=None, ge=0)
-    long_term: list[Dot] | None = None
+    rag: MissedRag = Field(
+        description="The rating this band gives: GA (Green Amber), RA (Red Amber) or R (Red).",
+        examples=["GA"],
+    )
+    up_to: FiniteFloat | None = Field(
+        default=None,
+        ge=0,
+        description="Matches when the result falls short of the target by at most this "
+        "fraction of the target: 0.05 is 5% short.",
+        examples=[0.05],
+    )
+    long_term: list[Dot] | None = Field(
+        default=None,
+        description="Matches when the long-term direction of travel (against the same quarter "
+        "last year) is one of these.",
+        examples=[["improving", "same"]],
+    )
 
     def matches(self, shortfall: float, dot_long: Dot) -> bool:
         """True when the shortfall and the long-term DOT meet every condition of the band."""
@@ -296,12 +498,32 @@ class Band(_Model):
 
 
 class Scheme(_Model):
-    """A rating scheme: ordered bands for a missed target (DESIGN section 5)."""
+    """A rating scheme: the bands that rate a missed target (a met target is Green)."""
 
-    name: str
-    survey_tolerance: bool = True
-    bands: list[Band] = Field(min_length=1)
-    spc: SpcRules | None = None
+    name: str = Field(
+        description="The scheme's name, which plans give in their scheme key; the file is "
+        "schemes/<name>.yaml.",
+        examples=["county"],
+    )
+    survey_tolerance: bool = Field(
+        default=True,
+        description="Whether survey results get the benefit of the doubt: the survey's margin "
+        "of error is added to the result (or taken off, when smaller is better) before "
+        "comparing with the target.",
+        examples=[False],
+    )
+    bands: list[Band] = Field(
+        min_length=1,
+        description="Tried in order for a missed target; the first whose conditions all hold "
+        "gives the rating. The last band has no conditions, so that it matches everything.",
+        examples=[[{"rag": "GA", "up_to": 0.05}, {"rag": "R"}]],
+    )
+    spc: SpcRules | None = Field(
+        default=None,
+        description="The rules of the statistical process control (SPC) reading, for every "
+        "indicator rated with this scheme; NHS defaults without it.",
+        examples=[{"shift": 7, "trend": 6}],
+    )
 
     @model_validator(mode="after")
     def _bands_cover_everything(self) -> Scheme:

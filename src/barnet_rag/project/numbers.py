@@ -1,5 +1,5 @@
 """Reading one number as officers write it: ``60``, ``60%``, ``1,234``, ``69.4``, or a word
-for "not reported" (DESIGN sections 2 and 3).
+for "not reported" (docs/rules.md).
 
 Shared by the results file (its value cells) and the plan models (targets written as text,
 such as ``"95%"``), so that a figure is read the same way wherever it is written.

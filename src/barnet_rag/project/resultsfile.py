@@ -1,4 +1,4 @@
-"""Parsing one quarterly results CSV (DESIGN section 3) into :class:`Result` rows.
+"""Parsing one quarterly results CSV (docs/rules.md) into :class:`Result` rows.
 
 Works on bytes, so the caller owns the I/O. Rows with problems are left out and every
 problem is reported with its file, line and column; nothing is dropped silently.

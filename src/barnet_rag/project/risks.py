@@ -33,12 +33,37 @@ class _Model(BaseModel):
 class Risk(_Model):
     """One risk on a register, scored after mitigation (the residual risk)."""
 
-    id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    owner: str = Field(min_length=1)
-    likelihood: Score
-    impact: Score
-    mitigations: list[str] = Field(default_factory=list)
+    id: str = Field(
+        min_length=1,
+        description="The risk's reference on the register, unique within it.",
+        examples=["CSCA001"],
+    )
+    title: str = Field(
+        min_length=1,
+        description="What could go wrong, as the report prints it.",
+        examples=["Failure to respond to a major incident"],
+    )
+    owner: str = Field(
+        min_length=1,
+        description="Who manages the risk.",
+        examples=["Head of Emergency Planning"],
+    )
+    likelihood: Score = Field(
+        description="How likely the risk is after mitigation, from 1 (least likely) to 5 (most "
+        "likely).",
+        examples=[3],
+    )
+    impact: Score = Field(
+        description="How bad it would be after mitigation, from 1 (least) to 5 (most "
+        "severe). Likelihood × impact is the residual score; the report lists "
+        "risks scoring 15 or more.",
+        examples=[5],
+    )
+    mitigations: list[str] = Field(
+        default_factory=list,
+        description="What is done to reduce the risk: a list, or one line of text.",
+        examples=[["Tested business continuity plans"]],
+    )
 
     @field_validator("id", mode="before")
     @classmethod
@@ -59,9 +84,19 @@ class Risk(_Model):
 class RiskRegister(_Model):
     """A service risk register: its short name, full title and risks."""
 
-    name: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    risks: list[Risk] = Field(default_factory=list)
+    name: str = Field(
+        min_length=1,
+        description="The register's short name, used in the report's sentences.",
+        examples=["CSCA"],
+    )
+    title: str = Field(
+        min_length=1,
+        description="The register's full title.",
+        examples=["Customer Strategy, Communications and Assurance (CSCA) service risk register"],
+    )
+    risks: list[Risk] = Field(
+        default_factory=list, description="Every risk on the register, scored after mitigation."
+    )
 
     def high(self, threshold: int = DEFAULT_THRESHOLD) -> list[Risk]:
         """Risks scoring ``threshold`` or more, highest score first (register order on ties)."""

@@ -1,4 +1,4 @@
-"""Rating schemes: the built-in ``barnet`` and ``bands`` schemes (DESIGN section 5).
+"""Rating schemes: the built-in ``barnet`` and ``bands`` schemes (docs/rules.md).
 
 Schemes are data; a project may add ``schemes/<name>.yaml`` files, loaded by
 :mod:`barnet_rag.project.loading`, which take precedence over the built-ins of the same name.
