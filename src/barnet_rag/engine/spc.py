@@ -20,7 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
 from operator import sub
-from typing import NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, TypeVar
 
 from barnet_rag.engine.history import History, Timeline
 from barnet_rag.engine.inputs import IndicatorRule, PlanRule, Results, SpcRule
@@ -49,20 +49,9 @@ class SpcSettings(NamedTuple):
     baseline: int | None = None
 
 
-class Rules(Protocol):
-    """What the rules read of their settings: an :class:`SpcSettings` or a scheme's
-    :class:`~barnet_rag.project.models.SpcRules`."""
-
-    @property
-    def shift(self) -> int: ...
-    @property
-    def trend(self) -> int: ...
-    @property
-    def two_of_three(self) -> bool: ...
-    @property
-    def min_points(self) -> int: ...
-    @property
-    def baseline(self) -> int | None: ...
+#: What the rules read of their settings: an :class:`SpcSettings` or a scheme's validated
+#: ``spc:`` section (the engine's one protocol for them).
+Rules = SpcRule
 
 
 #: The NHS defaults, as plain values (a scheme without ``spc:`` uses them).
