@@ -93,10 +93,15 @@ def exception_sentence(indicator: RatedIndicator) -> str:
     return f"{against_target(indicator)} {comparison}".rstrip()
 
 
+def level_name(indicator: RatedIndicator) -> str:
+    """The rating's label in the plan's scheme ('Green Amber'), or Monitor / Not reported."""
+    return indicator.rag_label or indicator.rag
+
+
 def bullet_text(indicator: RatedIndicator) -> str:
     """The whole narrative bullet as plain text, officer comment last."""
     text = (
-        f"{indicator.ref} {indicator.title} (RAG rated {rag_phrase(indicator.rag)}) – "
+        f"{indicator.ref} {indicator.title} (RAG rated {rag_phrase(level_name(indicator))}) – "
         f"{exception_sentence(indicator)}"
     )
     return f"{text} {clean(indicator.comment)}" if indicator.comment else text
@@ -122,10 +127,16 @@ def summary_sentence(row: SummaryRow) -> str:
     """What Table 1 shows, in words: the share that met target and that improved or held."""
     if row.rated == 0:
         met = "no indicators were rated against a target this quarter"
-    else:
+    elif row.green is not None:
         met = (
             f"{row.green.percent}% of rated indicators ({row.green.count} of {row.rated}) "
             "have met target this quarter"
+        )
+    else:  # another council's levels: the best level by its label
+        best = row.levels[0]
+        met = (
+            f"{best.percent}% of rated indicators ({best.count} of {row.rated}) "
+            f"are rated {best.label} this quarter"
         )
     if row.with_dot == 0:
         trend = "none can be compared with the same time last year"
