@@ -22,6 +22,7 @@ from barnet_rag.outputs.explaining import reason
 from barnet_rag.periods import Period, financial_year_label
 from barnet_rag.project.loading import (
     ResultsStore,
+    level_codes,
     load_plans,
     load_schemes,
     locate,
@@ -134,7 +135,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     )
     problems += _risk_problems(root, plans)
     indicators = {i.ref: i for _, plan in plans for i in plan.indicators}
-    store = ResultsStore(root, indicators)
+    store = ResultsStore(root, indicators, level_codes(plans, schemes))
     problems += store.problems + _backups(root)
     quarters = {p: _read_quarter(store, p) for p in store}
     selected = sorted(quarters) if period is None else [period]

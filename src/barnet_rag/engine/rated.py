@@ -46,6 +46,8 @@ def _plain(value: Any) -> Any:
     cannot hold (infinite shortfalls) as null."""
     if isinstance(value, Plain):
         return value.model_dump()
+    if isinstance(value, Tally):  # Barnet's green..red keys only on rows with its levels
+        return value.fields()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, float):

@@ -229,9 +229,14 @@ def steps(
     if trace.floor is not None and trace.floor_met is not None:
         found.append(_floor_step(rated, trace))
     found.append(_dot_step(rated, long, rated.last_year_decimals, trace.target_year))
+    short_step = _dot_step(rated, short, rated.previous_decimals, trace.target_year)
+    short_first = any(band.short_term is not None for band in scheme.bands)
+    if short_first:  # the bands read the short-term DOT: say what it is before them
+        found.append(short_step)
     if trace.band_index is not None:
         found.append(_band_step(rated, trace, scheme))
-    found.append(_dot_step(rated, short, rated.previous_decimals, trace.target_year))
+    if not short_first:
+        found.append(short_step)
     if rated.published_rag is not None:
         agrees = "agrees with" if rated.published_rag == rated.rag else "DIFFERS from"
         found.append(f"Published as {rated.published_rag}: {agrees} the computed {rated.rag}.")

@@ -224,6 +224,19 @@ def load_schemes(root: Path) -> tuple[dict[str, Scheme], list[Problem]]:
     return available_schemes(schemes), locate(problems, root)
 
 
+def level_codes(
+    plans: Sequence[tuple[str, Plan]], schemes: Mapping[str, Scheme]
+) -> dict[str, tuple[str, ...]]:
+    """Each ref's level codes, from its plan's scheme: what its ``published_rag`` may say.
+    A plan whose scheme is missing (reported on its own) is left out: Barnet's codes apply."""
+    codes: dict[str, tuple[str, ...]] = {}
+    for _, plan in plans:
+        scheme = schemes.get(plan.scheme)
+        if scheme is not None:
+            codes.update({indicator.ref: tuple(scheme.codes) for indicator in plan.indicators})
+    return codes
+
+
 def scheme_problems(
     plans: Sequence[tuple[str, Plan]], schemes: Mapping[str, Scheme]
 ) -> list[Problem]:
@@ -247,9 +260,15 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
     A rating needs only a handful of quarters; the rest are never opened.
     """
 
-    def __init__(self, root: Path, indicators: Mapping[str, Indicator]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        indicators: Mapping[str, Indicator],
+        levels: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         super().__init__(root)
         self.indicators = indicators
+        self.levels = levels
         self._cache: dict[Period, QuarterResults] = {}
 
     def __getitem__(self, period: Period) -> QuarterResults:
@@ -265,7 +284,7 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         path = self.files[period]
         shown = relative(path, self.root)
         data = read_bytes(path, shown)
-        results, problems = parse_results(data, shown, self.indicators)
+        results, problems = parse_results(data, shown, self.indicators, self.levels)
         return QuarterResults(period=period, source=shown, results=results), problems
 
     def __iter__(self) -> Iterator[Period]:
@@ -294,7 +313,7 @@ def load_project(root: Path) -> Project:
     unbroken = [(shown, plan) for shown, plan in plans if plan.scheme not in broken]
     problems += scheme_found + locate(scheme_problems(unbroken, schemes), root)
     indicators = {i.ref: i for _, p in plans for i in p.indicators}
-    store = ResultsStore(root, indicators)
+    store = ResultsStore(root, indicators, level_codes(plans, schemes))
     problems += store.problems
     if problems:
         raise InputError(problems)

@@ -10,7 +10,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from barnet_rag.errors import Problem
@@ -35,6 +35,17 @@ _RAGS: dict[str, Rag] = {
     "monitor": "Monitor",
     "not reported": "Not reported",
 }
+#: Barnet's level codes: what ``published_rag`` accepts for a ref whose scheme is unknown.
+_BARNET_CODES = ("G", "GA", "RA", "R")
+
+
+def published_rag(text: str, codes: Sequence[str]) -> Rag | None:
+    """A ``published_rag`` cell as a rating: one of the plan's scheme's level codes, Monitor
+    or Not reported, in any case; None when it is none of them."""
+    wanted = text.strip().lower()
+    return next((code for code in codes if code.lower() == wanted), None) or (
+        _RAGS.get(wanted) if wanted in ("monitor", "not reported") else None
+    )
 
 
 class CellError(ValueError):
@@ -123,9 +134,14 @@ def _cell_problem(code: str, message: str, shown: str, line: int, column: str) -
 
 
 def parse_results(
-    data: bytes, shown: str, indicators: Mapping[str, Indicator]
+    data: bytes,
+    shown: str,
+    indicators: Mapping[str, Indicator],
+    levels: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[dict[str, Result], list[Problem]]:
-    """Parse a results file; unknown refs and out-of-range percents are problems."""
+    """Parse a results file; unknown refs and out-of-range percents are problems.
+    ``levels`` gives each ref's scheme's level codes, for ``published_rag`` (Barnet's by
+    default)."""
     text, problems = _decode(data, shown)
     if text is None:
         return {}, problems
@@ -175,7 +191,8 @@ def parse_results(
             )
             continue
         cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-        result, found = _parse_row(cells, shown, line, indicators)
+        codes = _BARNET_CODES if levels is None else levels.get(cells["ref"], _BARNET_CODES)
+        result, found = _parse_row(cells, shown, line, indicators, codes)
         problems.extend(found)
         if result is None:
             continue
@@ -200,7 +217,11 @@ def _cells(count: int) -> str:
 
 
 def _parse_row(
-    cells: dict[str, str], shown: str, line: int, indicators: Mapping[str, Indicator]
+    cells: dict[str, str],
+    shown: str,
+    line: int,
+    indicators: Mapping[str, Indicator],
+    codes: Sequence[str] = _BARNET_CODES,
 ) -> tuple[Result | None, list[Problem]]:
     from barnet_rag.project.models import Result
 
@@ -247,12 +268,13 @@ def _parse_row(
             )
         )
     published = cells.get("published_rag", "")
-    rag = _RAGS.get(published.lower()) if published else None
+    rag = published_rag(published, codes) if published else None
     if published and rag is None:
         problems.append(
             _cell_problem(
                 "bad-rag",
-                f"published_rag {published!r} must be one of G, GA, RA, R, Monitor, Not reported",
+                f"published_rag {published!r} must be one of {', '.join(codes)}, Monitor, "
+                "Not reported",
                 shown,
                 line,
                 "published_rag",
