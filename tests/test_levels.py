@@ -220,7 +220,9 @@ def test_three_levels_in_the_html_report(county: Path) -> None:
     assert '<span class="rag rag-a" style="background: #ffdd00; color: #0b0c0c">Amber</span>' in out
     assert '<span class="rag rag-r" style="background: #d4351c; color: #ffffff">Red</span>' in out
     assert '<th scope="col" class="num">Amber</th>' in out
-    assert 'fill="#ffdd00"' in out  # the sparkline's last point
+    # The sparkline's last point: a light level is ringed in its text colour (3:1 contrast).
+    assert 'fill="#ffdd00" stroke="#0b0c0c" stroke-width="0.5"/>' in out
+    assert 'fill="#d4351c" stroke="#ffffff" stroke-width="0.5"/>' in out
 
 
 def test_three_levels_in_the_export(county: Path, tmp_path: Path) -> None:
@@ -327,6 +329,18 @@ def test_floor_project_report_check_and_explain(housing: Path) -> None:
     assert code == 0
     assert "| Housing | 0% (0) | 33% (1) | 67% (2) |" in out
     assert run(housing, "check")[:2] == (0, "No problems found in 2 files.\n")
+    (housing / "results/2017-18/Q3.csv").write_text(
+        "ref,value,published_rag\nHO/1,94,A\nHO/2,29,R\nHO/3,89,\n", encoding="utf-8"
+    )
+    code, report, _ = run(housing, "check", "--format", "json")
+    assert code == 1
+    assert [p["message"] for p in json.loads(report)["problems"]] == [
+        "published_rag 'A' but computed 'R': 94 is 4.1% short of 98, misses the floor of 95, "
+        "and with no result last year to compare"
+    ]
+    (housing / "results/2017-18/Q3.csv").write_text(
+        "ref,value,published_rag\nHO/1,96,A\nHO/2,29,R\nHO/3,89,\n", encoding="utf-8"
+    )
     code, out, _ = run(housing, "explain", "Q3-2017", "HO/2")
     assert code == 0
     assert (

@@ -185,7 +185,11 @@ def reason(rated: RatedIndicator) -> str:
     if trace.met:
         return f"{counted} meets the target of {target}"
     shortfall = _share(trace.shortfall if trace.shortfall is not None else 0.0)
-    return f"{counted} is {shortfall} short of {target} and {_LAST_YEAR[rated.dot_long]}"
+    floor = ""
+    if trace.floor is not None:
+        side = "meets" if trace.floor_met else "misses"
+        floor = f", {side} the floor of {format_number(trace.floor)},"
+    return f"{counted} is {shortfall} short of {target}{floor} and {_LAST_YEAR[rated.dot_long]}"
 
 
 def steps(
