@@ -249,6 +249,20 @@ def test_three_levels_in_the_export(county: Path, tmp_path: Path) -> None:
     assert [c.font.color.rgb[-6:] for c in cells[:3]] == ["FFFFFF", "0B0C0C", "FFFFFF"]
 
 
+def test_an_exported_workbook_imports_back_with_the_scheme_s_labels(
+    county: Path, tmp_path: Path
+) -> None:
+    workbook = tmp_path / "ratings.xlsx"
+    assert run(county, "export", "Q3-2017", "--format", "xlsx", "-o", str(workbook))[0] == 0
+    code, out, err = run(county, "import", str(workbook), "--period", "Q3-2017", "--force")
+    assert (code, err) == (0, "")
+    assert out.startswith("Wrote results/2017-18/Q3.csv: 4 results from ratings.xlsx.\n")
+    # The workbook spells ratings out ("Amber"); the results file holds the scheme's codes.
+    assert (county / "results/2017-18/Q3.csv").read_text(encoding="utf-8") == (
+        "ref,value,label,published_rag\nAH/1,75%,,G\nAH/2,12,,A\nAH/3,50%,,R\nAH/4,120,,\n"
+    )
+
+
 def test_three_levels_check_and_published_rag(county: Path) -> None:
     assert run(county, "check")[:2] == (0, "No problems found in 3 files.\n")
     (county / "results/2017-18/Q3.csv").write_text(
