@@ -410,6 +410,13 @@ def test_mixed_level_sets_get_their_own_rows_and_no_total(mixed: Path) -> None:
         "| Worsened | Monitored only | No. indicators |"
     ) in out
     assert "| Community Leadership | 25% (1) | – | 25% (1) | 50% (2) | 0% (0) |" in out
+    assert (
+        "For Adults and Health, 0% of rated indicators (0 of 3) are rated Green this quarter; "
+        "and none can be compared with the same time last year. "
+        "For Community Leadership, 25% of rated indicators (1 of 4) have met target this "
+        "quarter; and 67% (4 of 6) have improved or stayed the same since the same time last "
+        "year."
+    ) in out
     assert "Total" not in out.split("**Table 1")[1].split("\n## ")[0]
 
 
@@ -431,6 +438,26 @@ def test_fail_on_with_mixed_level_sets(mixed: Path) -> None:
 
 
 # --- Scheme files ---------------------------------------------------------------------------
+
+
+def test_check_reports_a_scheme_error_at_its_band(county: Path) -> None:
+    (county / "schemes/county.yaml").write_text(
+        COUNTY_SCHEME.replace("{rag: A, long_term", "{rag: GA, long_term"), encoding="utf-8"
+    )
+    code, out, _ = run(county, "check", "--format", "json")
+    assert code == 1
+    problems = [
+        (p["file"], p["line"], p["path"], p["message"]) for p in json.loads(out)["problems"]
+    ]
+    assert problems == [
+        (
+            "schemes/county.yaml",
+            9,
+            "bands[1].rag",
+            "band 2 gives 'GA', which is not one of the scheme's levels (G, A, R); add it to "
+            "levels or use one of them",
+        )
+    ]
 
 
 @pytest.mark.parametrize(

@@ -123,8 +123,9 @@ def missed_intro(committee: str, missed: int, rated: int) -> str:
     return f"{count} {committee} {noun} {verb} not met the quarterly target."
 
 
-def summary_sentence(row: SummaryRow) -> str:
-    """What Table 1 shows, in words: the share that met target and that improved or held."""
+def summary_sentence(row: SummaryRow, committee: bool = False) -> str:
+    """What Table 1 shows, in words: the share that met target and that improved or held;
+    with ``committee``, for that row's committee (plans whose levels differ have no total)."""
     if row.rated == 0:
         met = "no indicators were rated against a target this quarter"
     elif row.green is not None:
@@ -145,6 +146,8 @@ def summary_sentence(row: SummaryRow) -> str:
             f"{row.improved_same.percent}% ({row.improved_same.count} of {row.with_dot}) "
             "have improved or stayed the same since the same time last year"
         )
+    if committee:
+        return f"For {row.committee}, {met}; and {trend}."
     return f"This shows that {met}; and {trend}."
 
 

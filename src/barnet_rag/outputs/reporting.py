@@ -502,7 +502,9 @@ def build_report(
             caption=f"Table 1: Theme Committee Indicators ({period})",
             headers=[SUMMARY_HEADERS[0], *labels, *_AFTER_LEVELS],
             rows=[_summary_line(r, labels) for r in rated.summary],
-            sentence=narrative.summary_sentence(overall),
+            sentence=narrative.summary_sentence(overall)
+            if len(rated.summary) == 1 or overall.plan == "total"
+            else " ".join(narrative.summary_sentence(row, committee=True) for row in rated.summary),
         ),
         plans=sections,
     )

@@ -226,14 +226,14 @@ def load_schemes(root: Path) -> tuple[dict[str, Scheme], list[Problem]]:
 
 def level_codes(
     plans: Sequence[tuple[str, Plan]], schemes: Mapping[str, Scheme]
-) -> dict[str, tuple[str, ...]]:
+) -> dict[str, tuple[str, ...] | None]:
     """Each ref's level codes, from its plan's scheme: what its ``published_rag`` may say.
-    A plan whose scheme is missing (reported on its own) is left out: Barnet's codes apply."""
-    codes: dict[str, tuple[str, ...]] = {}
+    A plan whose scheme is missing or broken (reported on its own) gets None: any code."""
+    codes: dict[str, tuple[str, ...] | None] = {}
     for _, plan in plans:
         scheme = schemes.get(plan.scheme)
-        if scheme is not None:
-            codes.update({indicator.ref: tuple(scheme.codes) for indicator in plan.indicators})
+        found = None if scheme is None else tuple(scheme.codes)
+        codes.update({indicator.ref: found for indicator in plan.indicators})
     return codes
 
 
@@ -264,7 +264,7 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         self,
         root: Path,
         indicators: Mapping[str, Indicator],
-        levels: Mapping[str, Sequence[str]] | None = None,
+        levels: Mapping[str, Sequence[str] | None] | None = None,
     ) -> None:
         super().__init__(root)
         self.indicators = indicators

@@ -39,13 +39,19 @@ _RAGS: dict[str, Rag] = {
 _BARNET_CODES = ("G", "GA", "RA", "R")
 
 
-def published_rag(text: str, codes: Sequence[str]) -> Rag | None:
+def published_rag(text: str, codes: Sequence[str] | None) -> Rag | None:
     """A ``published_rag`` cell as a rating: one of the plan's scheme's level codes, Monitor
-    or Not reported, in any case; None when it is none of them."""
+    or Not reported, in any case; None when it is none of them. ``codes`` None: the plan's
+    scheme could not be read (reported on its own), so any code of 1-8 letters is taken."""
     wanted = text.strip().lower()
-    return next((code for code in codes if code.lower() == wanted), None) or (
-        _RAGS.get(wanted) if wanted in ("monitor", "not reported") else None
-    )
+    if wanted in ("monitor", "not reported"):
+        return _RAGS[wanted]
+    if codes is None:
+        return text.strip() if _CODE.match(text.strip()) else None
+    return next((code for code in codes if code.lower() == wanted), None)
+
+
+_CODE = re.compile(r"^[A-Za-z]{1,8}$")
 
 
 class CellError(ValueError):
@@ -137,11 +143,11 @@ def parse_results(
     data: bytes,
     shown: str,
     indicators: Mapping[str, Indicator],
-    levels: Mapping[str, Sequence[str]] | None = None,
+    levels: Mapping[str, Sequence[str] | None] | None = None,
 ) -> tuple[dict[str, Result], list[Problem]]:
     """Parse a results file; unknown refs and out-of-range percents are problems.
     ``levels`` gives each ref's scheme's level codes, for ``published_rag`` (Barnet's by
-    default)."""
+    default; None for a ref whose scheme could not be read)."""
     text, problems = _decode(data, shown)
     if text is None:
         return {}, problems
@@ -221,7 +227,7 @@ def _parse_row(
     shown: str,
     line: int,
     indicators: Mapping[str, Indicator],
-    codes: Sequence[str] = _BARNET_CODES,
+    codes: Sequence[str] | None = _BARNET_CODES,
 ) -> tuple[Result | None, list[Problem]]:
     from barnet_rag.project.models import Result
 
@@ -273,8 +279,8 @@ def _parse_row(
         problems.append(
             _cell_problem(
                 "bad-rag",
-                f"published_rag {published!r} must be one of {', '.join(codes)}, Monitor, "
-                "Not reported",
+                f"published_rag {published!r} must be one of {', '.join(codes or ['G'])}, "
+                "Monitor, Not reported",
                 shown,
                 line,
                 "published_rag",
