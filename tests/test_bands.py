@@ -278,7 +278,16 @@ MONOTONIC_SCHEMES = [
     FLOOR,
     scheme({"rag": "G", "up_to": 0.05}, {"rag": "A", "up_to_points": 10}, {"rag": "R"}),
     scheme({"rag": "A", "floor": "met", "up_to": 0.2}, {"rag": "R"}),
+    scheme(
+        {"rag": "G", "up_to": 0.10}, {"rag": "A", "long_term": ["improving", "same"]}, {"rag": "R"}
+    ),
+    scheme(
+        {"rag": "G", "up_to_points": 2},
+        {"rag": "A", "short_term": ["improving"], "up_to": 0.5},
+        {"rag": "R"},
+    ),
 ]
+dots = st.sampled_from(["improving", "worsening", "same", "new", "no comparison"])
 numbers = st.floats(min_value=-1000, max_value=1000, allow_nan=False)
 
 
@@ -290,6 +299,8 @@ numbers = st.floats(min_value=-1000, max_value=1000, allow_nan=False)
     numbers,
     st.sampled_from(["bigger", "smaller"]),
     st.floats(min_value=0, max_value=10),
+    dots,
+    dots,
 )
 def test_a_better_result_never_gets_a_worse_level(
     chosen: Scheme,
@@ -299,10 +310,20 @@ def test_a_better_result_never_gets_a_worse_level(
     floor: float,
     polarity: str,
     interval: float,
+    short: str,
+    long: str,
 ) -> None:
     """Conditions on the result (met, up_to, up_to_points, floor) all loosen as the result
-    improves, so with the DOTs held fixed the level can only get better."""
+    improves, so with the DOTs held fixed the level can only get better (bands whose DOT
+    conditions would let a worse result through are not monotonic, and are not here)."""
     better = value + better_by if polarity == "bigger" else value - better_by
-    worse_rag = rag(value, target, chosen, polarity=polarity, interval=interval, floor=floor)
-    better_rag = rag(better, target, chosen, polarity=polarity, interval=interval, floor=floor)
+    same = {
+        "polarity": polarity,
+        "interval": interval,
+        "floor": floor,
+        "short": short,
+        "long": long,
+    }
+    worse_rag = rag(value, target, chosen, **same)
+    better_rag = rag(better, target, chosen, **same)
     assert ORDER.index(better_rag) <= ORDER.index(worse_rag)
