@@ -191,6 +191,7 @@ class Rating(NamedTuple):
     band_index: int | None = None
     standing: Standing | None = None
     band: BandRule | None = None
+    tried: tuple[BandTrial, ...] = ()
 
 
 def standing_for(
@@ -234,9 +235,15 @@ def rag_for(
     bigger = polarity == "bigger"
     counted = _tidy(value + allowance if bigger else value - allowance)
     standing = standing_for(counted, target, floor, polarity, dot_short, dot_long)
+    tried: list[BandTrial] = []
     for index, band in effective_bands(scheme):
-        if band_matches(band, standing):
-            return Rating(band.rag, counted, standing.shortfall, index, standing, band)
+        conditions = band_conditions(band, standing)
+        matched = all(held for _, held in conditions)
+        tried.append(BandTrial(index, band.rag, conditions, matched))
+        if matched:
+            return Rating(
+                band.rag, counted, standing.shortfall, index, standing, band, tuple(tried)
+            )
     raise AssertionError("a scheme's last band matches everything")  # pragma: no cover
 
 
@@ -350,7 +357,7 @@ def rate_indicator(
         floor=floor,
         points=None if standing is None else standing.points,
         floor_met=None if standing is None else standing.floor_met,
-        tried=[] if standing is None else tried_bands(scheme, standing),
+        tried=list(rating.tried),
         implicit_met=standing is not None and rating.band_index is None,
     )
     return RatedIndicator(
@@ -403,18 +410,6 @@ def rate_indicator(
 
 def _label(rag: str, levels: Sequence[LevelRule]) -> str:
     return next((level.label for level in levels if level.code == rag), rag)
-
-
-def tried_bands(scheme: SchemeRule, standing: Standing) -> list[BandTrial]:
-    """Each band tried up to the one that matched, with its conditions and whether they held."""
-    found = []
-    for index, band in effective_bands(scheme):
-        conditions = band_conditions(band, standing)
-        matched = all(held for _, held in conditions)
-        found.append(BandTrial(index, band.rag, conditions, matched))
-        if matched:
-            break
-    return found
 
 
 def floor_for(indicator: IndicatorRule, period: Period) -> float | None:
@@ -480,7 +475,6 @@ __all__ = [
     "floor_for",
     "scheme_levels",
     "standing_for",
-    "tried_bands",
     "choose_target",
     "direction",
     "format_number",
