@@ -284,7 +284,13 @@ def test_a_plan_with_an_unknown_scheme_is_reported_not_rated(example_copy: Path)
     plant(example_copy, Q3, S4_ROW, S4_ROW[:-1] + "G")
     report = check_project(example_copy)
     assert [(p.code, p.file, p.line, p.path, p.hint) for p in report.problems] == [
-        ("unknown-scheme", "plans/community-leadership.yaml", 8, "scheme", "schemes: bands, barnet")
+        (
+            "unknown-scheme",
+            "plans/community-leadership.yaml",
+            8,
+            "scheme",
+            "schemes: bands, barnet, floor, traffic-light",
+        )
     ]
 
 

@@ -406,6 +406,9 @@ BEYOND_THE_SCHEMA = (
     "up_to bounds must be in increasing order",
     "has digits but is not a number",  # a text target that looks like a mistyped number
     "set unit: percent",  # a % on a number indicator's target
+    "is reserved",  # a level coded Monitor
+    "which is not one of the scheme's levels",  # a band naming a level the scheme lacks
+    "is defined twice",  # a level code given twice
 )
 
 

@@ -114,6 +114,12 @@ def test_summary_is_table_1_for_the_nine_shipped_indicators(q3: RatedPeriod) -> 
         "red": {"count": 1, "percent": 25},
         "improved_same": {"count": 4, "percent": 67},
         "worsened": {"count": 2, "percent": 33},
+        "levels": [
+            {"code": "G", "label": "Green", "count": 1, "percent": 25},
+            {"code": "GA", "label": "Green Amber", "count": 2, "percent": 50},
+            {"code": "RA", "label": "Red Amber", "count": 0, "percent": 0},
+            {"code": "R", "label": "Red", "count": 1, "percent": 25},
+        ],
     }
 
 

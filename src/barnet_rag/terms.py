@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-Rag = Literal["G", "GA", "RA", "R", "Monitor", "Not reported"]
-MissedRag = Literal["GA", "RA", "R"]
+#: A rating: a level code of the plan's scheme (Barnet: G, GA, RA, R), Monitor or Not reported.
+Rag = str
+#: A band's rating: a level code of its scheme.
+MissedRag = str
+#: Ratings that are never a level code (DESIGN section 5).
+RESERVED_RAGS: tuple[str, ...] = ("Monitor", "Not reported")
+FloorCondition = Literal["met", "missed"]
 Dot = Literal[
     "improving", "worsening", "same", "new", "not comparable", "not reported", "no comparison"
 ]
@@ -27,9 +32,9 @@ RuleName = Literal["outside limits", "shift", "trend", "two of three"]
 Side = Literal["high", "low"]
 TargetSource = Literal["quarter", "annual", "text annual", "monitor", "no targets"]
 
-#: Ratings from best to worst; ``--fail-on`` and ordering use it.
+#: Barnet's ratings from best to worst (the default levels).
 RAG_ORDER: tuple[Rag, ...] = ("G", "GA", "RA", "R")
-#: Reporting by exception shows these: missed targets, and Monitor for information.
+#: Reporting by exception shows these with Barnet's levels: missed targets, and Monitor.
 EXCEPTION_RAGS: tuple[Rag, ...] = ("GA", "RA", "R", "Monitor")
 RAG_WORDS: dict[str, str] = {
     "G": "Green",

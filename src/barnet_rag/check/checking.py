@@ -29,6 +29,7 @@ from barnet_rag.periods import Period, financial_year_label
 from barnet_rag.project.collection import ChaseList
 from barnet_rag.project.loading import (
     ResultsStore,
+    level_codes,
     load_plans,
     load_schemes,
     locate,
@@ -149,7 +150,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     for _, plan in plans:  # a ref defined twice is an error; its rows are read by the first
         for indicator in plan.indicators:
             indicators.setdefault(indicator.ref, indicator)
-    store = ResultsStore(root, indicators)
+    store = ResultsStore(root, indicators, level_codes(plans, schemes))
     problems += store.problems + _backups(root) + _leftovers(store.leftovers, root)
     quarters = {p: _read_quarter(store, p) for p in store}
     selected = sorted(quarters) if period is None else [period]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -66,7 +67,12 @@ def export(
         _export_actions(root, plans, output_format, output)
         return
     from barnet_rag.api import rate_project
-    from barnet_rag.outputs.exporting import WRITERS, export_periods, export_rows
+    from barnet_rag.outputs.exporting import (
+        WRITERS,
+        export_periods,
+        export_rows,
+        write_xlsx_export,
+    )
     from barnet_rag.outputs.tabular import indicator_rows
     from barnet_rag.project.loading import ResultsStore, load_project
     from barnet_rag.project.writing import write_with
@@ -74,11 +80,12 @@ def export(
     project = load_project(root)
     available = ResultsStore(root, {}).files if all_periods else ()
     periods = export_periods(available, period, all_periods)
-    rows = export_rows(
-        periods,
-        [indicator_rows(rate_project(root, p, plans, project=project).indicators) for p in periods],
-    )
+    rated = [rate_project(root, p, plans, project=project).indicators for p in periods]
+    rows = export_rows(periods, [indicator_rows(indicators) for indicators in rated])
     writer = WRITERS[output_format]
+    if output_format == "xlsx":  # RAG cells in each plan's scheme's colours
+        levels = {i.plan: i.levels for indicators in rated for i in indicators}
+        writer = functools.partial(write_xlsx_export, levels=levels)
     if output == STDOUT:
         writer(rows, sys.stdout)  # a closed pipe (| head) ends with 141, as for every command
         sys.stdout.flush()

@@ -38,7 +38,8 @@ def import_results(
     check_workbook(workbook)
     project = load_project(root)
     indicators = {i.ref: i for p in project.plans for i in p.indicators}
-    imported = read_sheet(workbook, period, indicators, sheet)
+    levels = {i.ref: project.schemes[p.scheme].levels for p in project.plans for i in p.indicators}
+    imported = read_sheet(workbook, period, indicators, sheet, levels)
     path = results_path(root, period)
     shown = relative(path, root)
     backup = write_new_file(

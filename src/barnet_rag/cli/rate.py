@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING
 import click
 
 from barnet_rag.cli.common import PERIOD, format_option, plan_option, root_option
-from barnet_rag.errors import ThresholdReached
+from barnet_rag.errors import ThresholdReached, UsageError
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:  # the models import pydantic: load them only when a command needs them
     from barnet_rag.cli.tablefit import Kind
+    from barnet_rag.engine.inputs import LevelRule
     from barnet_rag.engine.summary import Tally
     from barnet_rag.outputs.display import TableRow
 
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
 
+#: Barnet's levels, Monitor and Not reported in the terminal colours they have always had.
 RAG_STYLES = {
     "G": "bold white on dark_green",
     "GA": "bold black on yellow3",
@@ -29,6 +31,16 @@ RAG_STYLES = {
     "Monitor": "cyan",
     "Not reported": "dim",
 }
+
+
+def rag_style(rag: str, levels: Sequence[LevelRule]) -> str:
+    """The terminal style of a rating: Barnet's own for its levels, else the scheme's colours."""
+    from barnet_rag.outputs.display import is_barnet_level, level_for
+
+    level = level_for(rag, levels)
+    if level is None or is_barnet_level(level):
+        return RAG_STYLES.get(rag, "")
+    return f"bold {level.text_colour} on {level.colour}"
 
 
 @click.command(
@@ -50,8 +62,9 @@ RAG_STYLES = {
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["GA", "RA", "R"]),
-    help="Exit 1 when any indicator is rated this or worse (for CI).",
+    metavar="CODE",
+    help="Exit 1 when any indicator is rated this level or worse in its plan's scheme "
+    "(for CI), e.g. R; GA, RA, R with Barnet's levels.",
 )
 def rate(
     period: Period,
@@ -75,23 +88,43 @@ def rate(
 
         project = load_project(root)
         rated = rate_project(root, period, plans, project=project)
+        validate_fail_on([i.levels for i in rated.indicators], fail_on)
         if exceptions:
             kept = [i for i in rated.indicators if i.is_exception]
             rated = rated.model_copy(update={"indicators": kept})
-        payload = json.loads(rated.model_dump_json())
+        payload = rated.model_dump()
         payload["actions"] = action_records(load_all_actions(root, project.select(plans)))
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-        check_fail_on([(i.ref, i.rag) for i in rated.indicators], fail_on)
+        check_fail_on([(i.ref, i.rag, i.levels) for i in rated.indicators], fail_on)
 
 
-def check_fail_on(ratings: list[tuple[str, str]], fail_on: str | None) -> None:
-    """Exit 1 (after the output) when any (ref, rag) is rated ``fail_on`` or worse."""
-    from barnet_rag.terms import RAG_ORDER
-
+def validate_fail_on(level_sets: Sequence[Sequence[LevelRule]], fail_on: str | None) -> None:
+    """A usage error (before any output) when no rated plan's scheme has the level
+    ``fail_on``; the message lists the codes there are."""
     if fail_on is None:
         return
-    worst = RAG_ORDER[RAG_ORDER.index(fail_on) :]
-    hits = [ref for ref, rag in ratings if rag in worst]
+    codes: list[str] = []
+    for levels in level_sets:
+        codes += [level.code for level in levels if level.code not in codes]
+    if fail_on not in codes:
+        raise UsageError(
+            f"--fail-on {fail_on!r} is not a level of the rated plans' schemes; "
+            f"use one of: {', '.join(codes) or 'none (nothing is rated)'}"
+        )
+
+
+def check_fail_on(
+    ratings: Sequence[tuple[str, str, Sequence[LevelRule]]], fail_on: str | None
+) -> None:
+    """Exit 1 (after the output) when any (ref, rag, its scheme's levels) is rated
+    ``fail_on`` or worse in its scheme's order; schemes without that level never fail."""
+    if fail_on is None:
+        return
+    hits = []
+    for ref, rag, levels in ratings:
+        codes = [level.code for level in levels]
+        if fail_on in codes and rag in codes[codes.index(fail_on) :]:
+            hits.append(ref)
     if hits:
         raise ThresholdReached(f"{len(hits)} rated {fail_on} or worse: {', '.join(hits)}")
 
@@ -102,14 +135,14 @@ def rate_table(
     """The terminal tables; the summary counts every indicator, also with ``--exceptions``."""
     from barnet_rag.api import rate_project
     from barnet_rag.outputs.display import TableRow
-    from barnet_rag.terms import EXCEPTION_RAGS
 
     rated = rate_project(root, period, plans)
     rows = [TableRow.of(i) for i in rated.indicators]
+    validate_fail_on([r.levels for r in rows], fail_on)
     if exceptions:
-        rows = [r for r in rows if r.rag in EXCEPTION_RAGS]
+        rows = [r for r in rows if r.is_exception]
     print_tables(str(period), rows, rated.summary)
-    check_fail_on([(r.ref, r.rag) for r in rows], fail_on)
+    check_fail_on([(r.ref, r.rag, r.levels) for r in rows], fail_on)
 
 
 def rate_csv(
@@ -120,10 +153,11 @@ def rate_csv(
     from barnet_rag.outputs.tabular import indicator_fields, indicator_rows, write_csv
 
     indicators = rate_project(root, period, plans).indicators
+    validate_fail_on([i.levels for i in indicators], fail_on)
     if exceptions:
         indicators = [i for i in indicators if i.is_exception]
     write_csv(indicator_rows(indicators), indicator_fields(), sys.stdout)
-    check_fail_on([(i.ref, i.rag) for i in indicators], fail_on)
+    check_fail_on([(i.ref, i.rag, i.levels) for i in indicators], fail_on)
 
 
 def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[Tally]) -> None:
@@ -168,7 +202,9 @@ def _plan_table(title: str, indicators: list[TableRow], width: int) -> object:
     target = column("Target", "words", [format_target(i.target, i.unit) for i in indicators])
     result = column("Result", "text", [result_text(i) for i in indicators])
     rag = column(
-        "RAG", "words", [Text(rag_words(i.rag), style=RAG_STYLES[i.rag]) for i in indicators]
+        "RAG",
+        "words",
+        [Text(rag_words(i.rag, i.levels), style=rag_style(i.rag, i.levels)) for i in indicators],
     )
     short = column("DOT short", "words", [dot_words(i.dot_short) for i in indicators])
     long = column("DOT long", "words", [dot_words(i.dot_long) for i in indicators])
@@ -196,7 +232,7 @@ def _plan_table(title: str, indicators: list[TableRow], width: int) -> object:
         [
             Text.assemble(
                 f"Target: {format_target(i.target, i.unit)}\nResult: {result_text(i)}\nRAG: ",
-                (rag_words(i.rag), RAG_STYLES[i.rag]),
+                (rag_words(i.rag, i.levels), rag_style(i.rag, i.levels)),
                 f"\nDOT short: {dot_words(i.dot_short)}\nDOT long: {dot_words(i.dot_long)}",
             )
             for i in indicators
@@ -217,30 +253,18 @@ def _summary_tables(period: str, summary: Sequence[Tally], width: int) -> list[o
     """Table 1 as the committee sees it when it fits; else turned so that committees are
     columns; else one small table per committee."""
     from barnet_rag.cli.tablefit import Column, first_fit, fit
+    from barnet_rag.outputs.display import summary_levels
 
     title = f"Summary - {period}"
-    headers = (
-        "Green",
-        "Green Amber",
-        "Red Amber",
-        "Red",
-        "Improved/Same",
-        "Worsened",
-        "Monitored only",
-        "No. indicators",
-    )
+    labels = summary_levels(summary)
+    headers = (*labels, "Improved/Same", "Worsened", "Monitored only", "No. indicators")
 
     def cells(row: Tally) -> list[str]:
-        counts = (
-            row.green,
-            row.green_amber,
-            row.red_amber,
-            row.red,
-            row.improved_same,
-            row.worsened,
-        )
+        own = {s.label: s for s in row.levels}
+        shares = [f"{own[x].percent}% ({own[x].count})" if x in own else "–" for x in labels]
         return [
-            *(f"{c.percent}% ({c.count})" for c in counts),
+            *shares,
+            *(f"{c.percent}% ({c.count})" for c in (row.improved_same, row.worsened)),
             str(row.monitor),
             str(row.indicators),
         ]

@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from barnet_rag.periods import Period
-from barnet_rag.terms import Dot, Frequency, IndicatorType, MissedRag, Polarity, Rag, Unit
+from barnet_rag.terms import (
+    Dot,
+    FloorCondition,
+    Frequency,
+    IndicatorType,
+    MissedRag,
+    Polarity,
+    Rag,
+    Unit,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +58,7 @@ class YearTargetsRule(Protocol):
     @property
     def annual(self) -> float | str | None: ...
     def for_quarter(self, quarter: int) -> float | str | None: ...
+    def floor_for(self, quarter: int) -> float | None: ...
 
 
 class SurveyRule(Protocol):
@@ -91,6 +101,8 @@ class IndicatorRule(Protocol):
     @property
     def dot_tolerance(self) -> float: ...
     @property
+    def dot_tolerance_percent(self) -> float | None: ...
+    @property
     def benchmark(self) -> str | None: ...
     @property
     def spc(self) -> IndicatorSpcRule | None: ...
@@ -112,15 +124,69 @@ class PlanRule(Protocol):
     def indicators(self) -> Sequence[IndicatorRule]: ...
 
 
+class LevelRule(Protocol):
+    """One level of a scheme: its code, the label reports print and its colours."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def colour(self) -> str: ...
+    @property
+    def text_colour(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """A level as plain values (the engine's default levels are these)."""
+
+    code: str
+    label: str
+    colour: str
+    text_colour: str
+
+
+#: Barnet's four levels, best first, in the colours its reports have always used.
+BARNET_LEVELS: tuple[Level, ...] = (
+    Level("G", "Green", "#00703c", "#ffffff"),
+    Level("GA", "Green Amber", "#dfe87a", "#0b0c0c"),
+    Level("RA", "Red Amber", "#f6a04d", "#0b0c0c"),
+    Level("R", "Red", "#b10e1e", "#ffffff"),
+)
+
+
 class BandRule(Protocol):
-    """What the rules read of a scheme's band."""
+    """What the rules read of a scheme's band: the level it gives and its conditions
+    (None = no such condition)."""
 
     @property
     def rag(self) -> MissedRag: ...
     @property
+    def met(self) -> bool | None: ...
+    @property
     def up_to(self) -> float | None: ...
     @property
+    def up_to_points(self) -> float | None: ...
+    @property
+    def floor(self) -> FloorCondition | None: ...
+    @property
     def long_term(self) -> Sequence[Dot] | None: ...
+    @property
+    def short_term(self) -> Sequence[Dot] | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlainBand:
+    """A band as plain values: the implicit ``{rag: <best level>, met: true}`` first band."""
+
+    rag: str
+    met: bool | None = None
+    up_to: float | None = None
+    up_to_points: float | None = None
+    floor: FloorCondition | None = None
+    long_term: Sequence[Dot] | None = None
+    short_term: Sequence[Dot] | None = None
 
 
 class SpcRule(Protocol):
@@ -143,6 +209,8 @@ class SchemeRule(Protocol):
 
     @property
     def survey_tolerance(self) -> bool: ...
+    @property
+    def levels(self) -> Sequence[LevelRule]: ...
     @property
     def bands(self) -> Sequence[BandRule]: ...
     @property

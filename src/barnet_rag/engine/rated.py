@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Self
 
+from barnet_rag.engine.inputs import BARNET_LEVELS, LevelRule
 from barnet_rag.engine.summary import Share, Tally
 from barnet_rag.terms import (
-    EXCEPTION_RAGS,
     Assurance,
     Dot,
     Frequency,
@@ -46,6 +46,8 @@ def _plain(value: Any) -> Any:
     cannot hold (infinite shortfalls) as null."""
     if isinstance(value, Plain):
         return value.model_dump()
+    if isinstance(value, Tally):  # Barnet's green..red keys only on rows with its levels
+        return value.fields()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, float):
@@ -149,6 +151,17 @@ class DotTrace(Plain):
 
 
 @dataclass(frozen=True)
+class BandTrial(Plain):
+    """One band tried: its index in the scheme file (None: the implicit met band), its
+    level, each condition it sets with whether it held, and whether it matched."""
+
+    index: int | None
+    rag: str
+    conditions: list[tuple[str, bool]]
+    matched: bool
+
+
+@dataclass(frozen=True)
 class RatingTrace(Plain):
     """The engine's record of each decision behind one rating, for ``explain``."""
 
@@ -162,6 +175,11 @@ class RatingTrace(Plain):
     band_index: int | None
     band: Any
     dots: list[DotTrace]
+    floor: float | None = None
+    points: float | None = None
+    floor_met: bool | None = None
+    tried: list[BandTrial] = field(default_factory=list)
+    implicit_met: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,6 +216,8 @@ class RatedIndicator(Plain):
     last_reported_label: str | None = None
     last_reported_period: str | None = None
     comparable: bool = True
+    rag_label: str | None = None
+    tolerance_short: float | None = None
     variation: Variation | None = None
     assurance: Assurance | None = None
     spc_centre: float | None = None
@@ -209,16 +229,27 @@ class RatedIndicator(Plain):
     previous_decimals: int = field(default=0, metadata=EXCLUDED)
     last_year_decimals: int = field(default=0, metadata=EXCLUDED)
     trace: RatingTrace | None = field(default=None, metadata=EXCLUDED)
+    levels: Sequence[LevelRule] = field(default=BARNET_LEVELS, metadata=EXCLUDED)
+
+    @property
+    def is_rated(self) -> bool:
+        """Given one of its scheme's levels (not Monitor, not Not reported)."""
+        return any(level.code == self.rag for level in self.levels)
+
+    @property
+    def level(self) -> LevelRule | None:
+        """The scheme's level this indicator is rated, if rated."""
+        return next((level for level in self.levels if level.code == self.rag), None)
 
     @property
     def missed_target(self) -> bool:
-        """Rated and not Green: the indicators an exception report lists."""
-        return self.rag in ("GA", "RA", "R")
+        """Rated below its scheme's best level: the indicators an exception report lists."""
+        return self.is_rated and self.rag != self.levels[0].code
 
     @property
     def is_exception(self) -> bool:
         """Shown when reporting by exception: missed target, or Monitor for information."""
-        return self.rag in EXCEPTION_RAGS
+        return self.missed_target or self.rag == "Monitor"
 
 
 #: A Table 1 row and its counts: the engine's :class:`Tally` and :class:`Share`.

@@ -11,19 +11,29 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from barnet_rag.engine.history import History, Timeline
 from barnet_rag.engine.inputs import (
+    BARNET_LEVELS,
     BandRule,
     IndicatorRule,
+    LevelRule,
+    PlainBand,
     PlanRule,
     Result,
     Results,
     SchemeRule,
 )
-from barnet_rag.engine.rated import DotTrace, RatedIndicator, RatedPeriod, RatingTrace
+from barnet_rag.engine.rated import (
+    BandTrial,
+    DotTrace,
+    RatedIndicator,
+    RatedPeriod,
+    RatingTrace,
+)
 from barnet_rag.engine.spc import spc_for_indicator
-from barnet_rag.engine.summary import summary_rows, tally
+from barnet_rag.engine.summary import Group, summary_rows, tally
 from barnet_rag.periods import Period
 from barnet_rag.terms import Dot, Rag, TargetSource
 
@@ -45,11 +55,57 @@ def sample_interval(value: float, sample_size: int) -> float:
     return round(100.0 * 1.96 * math.sqrt(p * (1.0 - p) / sample_size), 1)
 
 
-def band_matches(band: BandRule, shortfall: float, dot_long: Dot) -> bool:
-    """True when the shortfall and the long-term DOT meet every condition of the band."""
-    if band.up_to is not None and not shortfall <= band.up_to:
-        return False
-    return band.long_term is None or dot_long in band.long_term
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What a band's conditions can see of one rated result (DESIGN section 4 step 4):
+    whether the target is met, the shortfall relative to the target and in the indicator's
+    units (0 when met), whether the floor is met (None: no floor that quarter) and both DOTs."""
+
+    met: bool
+    shortfall: float
+    points: float
+    floor_met: bool | None
+    dot_short: Dot
+    dot_long: Dot
+
+
+def band_conditions(band: BandRule, standing: Standing) -> list[tuple[str, bool]]:
+    """Each condition the band sets, by its key, and whether it holds (in the file's order)."""
+    found: list[tuple[str, bool]] = []
+    if band.met is not None:
+        found.append(("met", standing.met == band.met))
+    if band.up_to is not None:
+        found.append(("up_to", standing.shortfall <= band.up_to))
+    if band.up_to_points is not None:
+        found.append(("up_to_points", standing.points <= band.up_to_points))
+    if band.floor is not None:
+        held = standing.floor_met is not None and standing.floor_met == (band.floor == "met")
+        found.append(("floor", held))
+    if band.long_term is not None:
+        found.append(("long_term", standing.dot_long in band.long_term))
+    if band.short_term is not None:
+        found.append(("short_term", standing.dot_short in band.short_term))
+    return found
+
+
+def band_matches(band: BandRule, standing: Standing) -> bool:
+    """True when every condition of the band holds (a band without conditions always does)."""
+    return all(held for _, held in band_conditions(band, standing))
+
+
+def scheme_levels(scheme: SchemeRule) -> Sequence[LevelRule]:
+    """The scheme's levels, best first (Barnet's four when it names none)."""
+    return scheme.levels or BARNET_LEVELS
+
+
+def effective_bands(scheme: SchemeRule) -> list[tuple[int | None, BandRule]]:
+    """The bands tried in order, each with its index in the scheme file: a scheme with no
+    ``met: true`` band first tries ``{rag: <best level>, met: true}`` (index None)."""
+    bands: list[tuple[int | None, BandRule]] = list(enumerate(scheme.bands))
+    if not any(band.met is True for band in scheme.bands):
+        best = PlainBand(rag=scheme_levels(scheme)[0].code, met=True)
+        bands.insert(0, (None, best))
+    return bands
 
 
 @dataclass(frozen=True)
@@ -124,6 +180,41 @@ def direction(
     return "improving" if (value > reference) == (polarity == "bigger") else "worsening"
 
 
+class Rating(NamedTuple):
+    """A rating and how it was reached: the counted value and shortfall, the band that
+    matched with its index in the scheme file (None for the implicit met band), and what
+    the conditions saw (None for Not reported and Monitor)."""
+
+    rag: Rag
+    counted: float | None = None
+    shortfall: float | None = None
+    band_index: int | None = None
+    standing: Standing | None = None
+    band: BandRule | None = None
+    tried: tuple[BandTrial, ...] = ()
+
+
+def standing_for(
+    counted: float,
+    target: float,
+    floor: float | None,
+    polarity: str,
+    dot_short: Dot,
+    dot_long: Dot,
+) -> Standing:
+    """What the conditions see of a counted value against its target and floor
+    (a missed target of 0 is infinitely short)."""
+    bigger = polarity == "bigger"
+    met = (counted >= target) if bigger else (counted <= target)
+    if met:
+        shortfall, points = 0.0, 0.0
+    else:
+        points = _tidy(abs(target - counted))
+        shortfall = _tidy(points / abs(target)) if target != 0 else float("inf")
+    floor_met = None if floor is None else ((counted >= floor) if bigger else (counted <= floor))
+    return Standing(met, shortfall, points, floor_met, dot_short, dot_long)
+
+
 def rag_for(
     value: float | None,
     target: float | None,
@@ -131,21 +222,28 @@ def rag_for(
     polarity: str,
     dot_long: Dot,
     scheme: SchemeRule,
-) -> tuple[Rag, float | None, float | None, int | None]:
-    """RAG, counted value, shortfall and matching band index for one result (sections 4-5)."""
+    *,
+    dot_short: Dot = "not reported",
+    floor: float | None = None,
+) -> Rating:
+    """The rating of one result by the scheme's bands (DESIGN sections 4-5)."""
     if value is None:
-        return "Not reported", None, None, None
+        return Rating("Not reported")
     if target is None:
-        return "Monitor", None, None, None
+        return Rating("Monitor")
     allowance = interval if scheme.survey_tolerance else 0.0
     bigger = polarity == "bigger"
     counted = _tidy(value + allowance if bigger else value - allowance)
-    if (counted >= target) if bigger else (counted <= target):
-        return "G", counted, 0.0, None
-    shortfall = _tidy(abs(target - counted) / abs(target)) if target != 0 else float("inf")
-    for index, band in enumerate(scheme.bands):
-        if band_matches(band, shortfall, dot_long):
-            return band.rag, counted, shortfall, index
+    standing = standing_for(counted, target, floor, polarity, dot_short, dot_long)
+    tried: list[BandTrial] = []
+    for index, band in effective_bands(scheme):
+        conditions = band_conditions(band, standing)
+        matched = all(held for _, held in conditions)
+        tried.append(BandTrial(index, band.rag, conditions, matched))
+        if matched:
+            return Rating(
+                band.rag, counted, standing.shortfall, index, standing, band, tuple(tried)
+            )
     raise AssertionError("a scheme's last band matches everything")  # pragma: no cover
 
 
@@ -160,12 +258,13 @@ def _compare(
     period: Period,
     reference_period: Period,
     value: float | None,
-    tolerance: tuple[float, str],
+    interval: tuple[float, str],
     missing: Dot,
 ) -> tuple[Result | None, DotTrace]:
     reference = history.at(reference_period)
     broken_at = history.break_between(reference_period, period)
     ref_value = _value(reference)
+    tolerance = dot_tolerance_for(indicator, interval, ref_value)
     outcome = direction(
         value,
         ref_value,
@@ -205,11 +304,6 @@ def rate_indicator(
     current = history.at(period)
     value = _value(current)
     interval = interval_for(indicator, plan, value)
-    dot_tolerance = (
-        interval
-        if indicator.survey is not None
-        else (indicator.dot_tolerance, "the indicator's dot_tolerance")
-    )
     target = choose_target(indicator, period)
     previous, short = _compare(
         "short",
@@ -218,7 +312,7 @@ def rate_indicator(
         period,
         period.previous(),
         value,
-        dot_tolerance,
+        interval,
         "not reported",
     )
     new_this_year = indicator.since == period.year
@@ -229,12 +323,22 @@ def rate_indicator(
         period,
         period.last_year(),
         value,
-        dot_tolerance,
+        interval,
         "new" if new_this_year else "no comparison",
     )
-    rag, counted, shortfall, band_index = rag_for(
-        value, target.value, interval[0], indicator.polarity, long.outcome, scheme
+    floor = floor_for(indicator, period) if target.value is not None else None
+    rating = rag_for(
+        value,
+        target.value,
+        interval[0],
+        indicator.polarity,
+        long.outcome,
+        scheme,
+        dot_short=short.outcome,
+        floor=floor,
     )
+    rag, counted, standing = rating.rag, rating.counted, rating.standing
+    levels = tuple(scheme_levels(scheme))
     last_reported = history.last_reported(period) if long.outcome == "no comparison" else None
     spc = spc_for_indicator(
         indicator, plan, period, results, target.value, rules=scheme.spc, history=history
@@ -245,11 +349,16 @@ def rate_indicator(
         interval=interval[0],
         interval_source=interval[1],
         counted_value=counted,
-        met=None if counted is None else rag == "G",
-        shortfall=shortfall,
-        band_index=band_index,
-        band=None if band_index is None else scheme.bands[band_index],
+        met=None if standing is None else standing.met,
+        shortfall=None if standing is None else standing.shortfall,
+        band_index=rating.band_index,
+        band=None if rating.band_index is None else scheme.bands[rating.band_index],
         dots=[short, long],
+        floor=floor,
+        points=None if standing is None else standing.points,
+        floor_met=None if standing is None else standing.floor_met,
+        tried=list(rating.tried),
+        implicit_met=standing is not None and rating.band_index is None,
     )
     return RatedIndicator(
         plan=plan.plan,
@@ -262,7 +371,7 @@ def rate_indicator(
         label=None if current is None else current.label,
         target=target.value,
         annual_target=target.annual,
-        tolerance=dot_tolerance[0],
+        tolerance=long.tolerance,
         rag=rag,
         published_rag=None if current is None else current.published_rag,
         previous_value=_value(previous),
@@ -272,7 +381,7 @@ def rate_indicator(
         dot_long=long.outcome,
         previous_label=None if previous is None else previous.label,
         counted_value=counted,
-        shortfall=shortfall,
+        shortfall=None if standing is None else standing.shortfall,
         survey=indicator.survey,
         frequency=indicator.frequency,
         benchmark=indicator.benchmark,
@@ -293,7 +402,35 @@ def rate_indicator(
         previous_decimals=0 if previous is None else previous.decimals,
         last_year_decimals=0 if last_year is None else last_year.decimals,
         trace=trace,
+        rag_label=_label(rag, levels),
+        tolerance_short=short.tolerance,
+        levels=levels,
     )
+
+
+def _label(rag: str, levels: Sequence[LevelRule]) -> str:
+    return next((level.label for level in levels if level.code == rag), rag)
+
+
+def floor_for(indicator: IndicatorRule, period: Period) -> float | None:
+    """The indicator's floor for the quarter: the quarter's own, else the year's (None: none)."""
+    year = indicator.targets_for(period.year)
+    return None if year is None else year.floor_for(period.quarter)
+
+
+def dot_tolerance_for(
+    indicator: IndicatorRule, interval: tuple[float, str], reference: float | None
+) -> tuple[float, str]:
+    """The DOT tolerance against one reference (DESIGN section 6): the survey interval for a
+    survey indicator, else ``dot_tolerance`` in units, else ``dot_tolerance_percent`` of
+    the reference's size, else 0."""
+    if indicator.survey is not None:
+        return interval
+    percent = indicator.dot_tolerance_percent
+    if percent is not None:
+        size = 0.0 if reference is None else _tidy(abs(reference) * percent / 100.0)
+        return size, f"the indicator's dot_tolerance_percent ({format_number(percent)}%)"
+    return indicator.dot_tolerance, "the indicator's dot_tolerance"
 
 
 def is_active(indicator: IndicatorRule, period: Period) -> bool:
@@ -312,7 +449,7 @@ def rate_period(
     A total row follows when more than one plan is rated.
     """
     timeline = Timeline.of(results, period)
-    groups: list[tuple[str, str, list[RatedIndicator]]] = []
+    groups: list[Group[RatedIndicator]] = []
     for plan in plans:
         scheme = schemes[plan.scheme]
         rated = [
@@ -320,16 +457,24 @@ def rate_period(
             for indicator in plan.indicators
             if is_active(indicator, period)
         ]
-        groups.append((plan.plan, plan.committee, rated))
+        groups.append(Group(plan.plan, plan.committee, rated, tuple(scheme_levels(scheme))))
     return RatedPeriod(
         period=str(period),
-        indicators=[i for _, _, rated in groups for i in rated],
+        indicators=[i for group in groups for i in group.indicators],
         summary=summary_rows(groups, tally),
     )
 
 
 __all__ = [
+    "Rating",
+    "Standing",
+    "band_conditions",
     "band_matches",
+    "dot_tolerance_for",
+    "effective_bands",
+    "floor_for",
+    "scheme_levels",
+    "standing_for",
     "choose_target",
     "direction",
     "format_number",

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-_RATED = ("G", "GA", "RA", "R")
+from barnet_rag.engine.inputs import BARNET_LEVELS, LevelRule
+
+#: Barnet's level codes and the summary keys they have always had in JSON.
+_BARNET_KEYS = (("G", "green"), ("GA", "green_amber"), ("RA", "red_amber"), ("R", "red"))
 _WITH_DOT = ("improving", "same", "worsening")
 
 
@@ -29,6 +32,16 @@ class Share:
     percent: int
 
 
+@dataclass(frozen=True)
+class LevelShare:
+    """One level's column of a Table 1 row: its code and label, count and percent."""
+
+    code: str
+    label: str
+    count: int
+    percent: int
+
+
 class Tally(NamedTuple):
     """One Table 1 row as plain values, field for field :class:`SummaryRow`."""
 
@@ -39,12 +52,13 @@ class Tally(NamedTuple):
     rated: int
     monitor: int
     with_dot: int
-    green: Share
-    green_amber: Share
-    red_amber: Share
-    red: Share
+    green: Share | None
+    green_amber: Share | None
+    red_amber: Share | None
+    red: Share | None
     improved_same: Share
     worsened: Share
+    levels: tuple[LevelShare, ...] = ()
 
     def model_dump(self, mode: str = "json") -> dict[str, Any]:
         """The row as JSON data (the public summary fields, shares as objects)."""
@@ -52,13 +66,28 @@ class Tally(NamedTuple):
         return self.fields()
 
     def fields(self) -> dict[str, Any]:
-        """The row as :class:`~barnet_rag.project.models.SummaryRow`'s fields (shares as dicts)."""
-        return {
-            name: {"count": value.count, "percent": value.percent}
-            if isinstance(value, Share)
-            else value
-            for name, value in self._asdict().items()
-        }
+        """The row as :class:`~barnet_rag.project.models.SummaryRow`'s fields (shares as dicts);
+        the ``green``..``red`` keys only on rows whose scheme has Barnet's four levels."""
+        found: dict[str, Any] = {}
+        for name, value in self._asdict().items():
+            if isinstance(value, Share):
+                found[name] = {"count": value.count, "percent": value.percent}
+            elif name == "levels":
+                found[name] = [
+                    {"code": s.code, "label": s.label, "count": s.count, "percent": s.percent}
+                    for s in value
+                ]
+            elif value is not None or name not in _BARNET_NAMES:
+                found[name] = value
+        return found
+
+
+_BARNET_NAMES = frozenset(name for _, name in _BARNET_KEYS)
+
+
+def level_set(levels: Sequence[LevelRule]) -> tuple[str, ...]:
+    """A scheme's level set: its codes in order (plans share a total row when these match)."""
+    return tuple(level.code for level in levels)
 
 
 class Rated(Protocol):
@@ -76,15 +105,33 @@ R = TypeVar("R", bound=Rated)
 S = TypeVar("S")
 
 
-def tally(plan: str, committee: str, indicators: Sequence[Rated]) -> Tally:
-    """One Table 1 row: RAG counts over rated indicators, DOT counts over long-term DOTs."""
+def tally(
+    plan: str,
+    committee: str,
+    indicators: Sequence[Rated],
+    levels: Sequence[LevelRule] = BARNET_LEVELS,
+) -> Tally:
+    """One Table 1 row: a count per level over rated indicators (those given one of the
+    ``levels``), DOT counts over long-term DOTs."""
     given = [i.rag for i in indicators]
     dots = [i.dot_long for i in indicators if i.dot_long in _WITH_DOT]
-    rated = sum(r in _RATED for r in given)
+    codes = level_set(levels)
+    rated = sum(r in codes for r in given)
     with_dot = len(dots)
 
     def share(count: int, total: int) -> Share:
         return Share(count, half_up_percent(count, total))
+
+    shares = tuple(
+        LevelShare(level.code, level.label, given.count(level.code), 0) for level in levels
+    )
+    shares = tuple(
+        LevelShare(s.code, s.label, s.count, half_up_percent(s.count, rated)) for s in shares
+    )
+    barnet = codes == level_set(BARNET_LEVELS)
+
+    def barnet_share(code: str) -> Share | None:
+        return share(given.count(code), rated) if barnet else None
 
     return Tally(
         plan=plan,
@@ -94,21 +141,35 @@ def tally(plan: str, committee: str, indicators: Sequence[Rated]) -> Tally:
         rated=rated,
         monitor=given.count("Monitor"),
         with_dot=with_dot,
-        green=share(given.count("G"), rated),
-        green_amber=share(given.count("GA"), rated),
-        red_amber=share(given.count("RA"), rated),
-        red=share(given.count("R"), rated),
+        green=barnet_share("G"),
+        green_amber=barnet_share("GA"),
+        red_amber=barnet_share("RA"),
+        red=barnet_share("R"),
         improved_same=share(dots.count("improving") + dots.count("same"), with_dot),
         worsened=share(dots.count("worsening"), with_dot),
+        levels=shares,
     )
 
 
+@dataclass(frozen=True)
+class Group(Generic[R]):
+    """One plan's rated indicators and its scheme's levels, for its Table 1 row."""
+
+    plan: str
+    committee: str
+    indicators: Sequence[R]
+    levels: Sequence[LevelRule] = BARNET_LEVELS
+
+
 def summary_rows(
-    plans: Sequence[tuple[str, str, Sequence[R]]], row: Callable[[str, str, Sequence[R]], S]
+    plans: Sequence[Group[R]],
+    row: Callable[[str, str, Sequence[R], Sequence[LevelRule]], S],
 ) -> list[S]:
-    """Table 1: a ``row`` per (plan, committee, its rated indicators), then a total row
-    when more than one plan is rated."""
-    rows = [row(plan, committee, indicators) for plan, committee, indicators in plans]
-    if len(plans) > 1:
-        rows.append(row("total", "Total", [i for _, _, group in plans for i in group]))
+    """Table 1: a ``row`` per plan, then a total row when more than one plan is rated and
+    the rated plans share one level set (counts over different levels do not add up)."""
+    rows = [row(g.plan, g.committee, g.indicators, g.levels) for g in plans]
+    shared = {level_set(g.levels) for g in plans}
+    if len(plans) > 1 and len(shared) == 1:
+        every = [i for g in plans for i in g.indicators]
+        rows.append(row("total", "Total", every, plans[0].levels))
     return rows

@@ -58,7 +58,7 @@ class Explanation:
     def headline(self) -> str:
         """``CG/S4 in Q3 2017/18: Red (R)``."""
         rag = self.rated.rag
-        words = rag_words(rag) + (f" ({rag})" if rag in ("G", "GA", "RA", "R") else "")
+        words = rag_words(rag, self.rated.levels) + (f" ({rag})" if self.rated.is_rated else "")
         return f"{self.rated.ref} in {self.period}: {words}"
 
     def text(self) -> str:
@@ -186,7 +186,11 @@ def reason(rated: RatedIndicator) -> str:
     if trace.met:
         return f"{counted} meets the target of {target}"
     shortfall = _share(trace.shortfall if trace.shortfall is not None else 0.0)
-    return f"{counted} is {shortfall} short of {target} and {_LAST_YEAR[rated.dot_long]}"
+    floor = ""
+    if trace.floor is not None:
+        side = "meets" if trace.floor_met else "misses"
+        floor = f", {side} the floor of {format_number(trace.floor)},"
+    return f"{counted} is {shortfall} short of {target}{floor} and {_LAST_YEAR[rated.dot_long]}"
 
 
 def steps(
@@ -209,9 +213,10 @@ def steps(
     elif trace.met:
         assert trace.counted_value is not None
         than = "at or above" if rated.polarity == "bigger" else "at or below"
+        so = f", so it is {rag_words(rated.rag, rated.levels)} ({rated.rag})"
         found.append(
             f"Target met: {_amount(trace.counted_value, unit)} is {than} "
-            f"{_amount(rated.target, unit)}, so it is Green (G)."
+            f"{_amount(rated.target, unit)}" + (so if trace.implicit_met else "") + "."
         )
     else:
         assert trace.counted_value is not None and trace.shortfall is not None
@@ -226,10 +231,17 @@ def steps(
                 else "."
             )
         )
+    if trace.floor is not None and trace.floor_met is not None:
+        found.append(_floor_step(rated, trace))
     found.append(_dot_step(rated, long, rated.last_year_decimals, trace.target_year))
+    short_step = _dot_step(rated, short, rated.previous_decimals, trace.target_year)
+    short_first = any(band.short_term is not None for band in scheme.bands)
+    if short_first:  # the bands read the short-term DOT: say what it is before them
+        found.append(short_step)
     if trace.band_index is not None:
         found.append(_band_step(rated, trace, scheme))
-    found.append(_dot_step(rated, short, rated.previous_decimals, trace.target_year))
+    if not short_first:
+        found.append(short_step)
     if rated.published_rag is not None:
         agrees = "agrees with" if rated.published_rag == rated.rag else "DIFFERS from"
         found.append(f"Published as {rated.published_rag}: {agrees} the computed {rated.rag}.")
@@ -422,35 +434,75 @@ def _dot_step(rated: RatedIndicator, dot: DotTrace, decimals: int, year: str) ->
     )
 
 
+def _floor_step(rated: RatedIndicator, trace: RatingTrace) -> str:
+    assert trace.floor is not None and trace.counted_value is not None
+    than = "at or above" if rated.polarity == "bigger" else "at or below"
+    counted = _amount(trace.counted_value, rated.unit)
+    floor = _amount(trace.floor, rated.unit)
+    if trace.floor_met:
+        return f"Floor met: {counted} is {than} the floor of {floor}."
+    return f"Floor missed: {counted} is not {than} the floor of {floor}."
+
+
 def _band_step(rated: RatedIndicator, trace: RatingTrace, scheme: Scheme) -> str:
-    assert trace.shortfall is not None and trace.band_index is not None
+    """Each band tried, in order, with the conditions that failed, up to the one that matched
+    (the implicit met band of a scheme without one is the step before)."""
     lines = [f"Scheme {scheme.name}: bands are tried in order and the first that matches wins."]
-    for index, band in enumerate(scheme.bands[: trace.band_index + 1]):
-        verdict = "matches" if index == trace.band_index else _why_not(band, trace, rated.dot_long)
-        lines.append(f"- band {index + 1}, {band.rag} {_conditions(band)}: {verdict}.")
-    lines.append(f"So it is {rag_words(rated.rag)} ({rated.rag}).")
+    for trial in trace.tried:
+        if trial.index is None:
+            continue
+        band = scheme.bands[trial.index]
+        verdict = "matches" if trial.matched else _why_not(band, trial.conditions, rated, trace)
+        lines.append(
+            f"- band {trial.index + 1}, {band.rag} {_conditions(band, rated.unit)}: {verdict}."
+        )
+    lines.append(f"So it is {rag_words(rated.rag, rated.levels)} ({rated.rag}).")
     return "\n".join(lines)
 
 
-def _conditions(band: Band) -> str:
+def _dots(dots: list[Dot]) -> str:
+    return " or ".join(dots)
+
+
+def _conditions(band: Band, unit: str) -> str:
     parts = []
+    if band.met is not None:
+        parts.append("the target is met" if band.met else "the target is missed")
     if band.up_to is not None:
         parts.append(f"the shortfall is up to {_share(band.up_to)}")
+    if band.up_to_points is not None:
+        parts.append(f"the shortfall is up to {_points(band.up_to_points, unit)}")
+    if band.floor is not None:
+        parts.append(f"the floor is {band.floor}")
     if band.long_term is not None:
-        parts.append(f"the long-term DOT is {' or '.join(band.long_term)}")
+        parts.append(f"the long-term DOT is {_dots(band.long_term)}")
+    if band.short_term is not None:
+        parts.append(f"the short-term DOT is {_dots(band.short_term)}")
     return "if " + " and ".join(parts) if parts else "with no conditions"
 
 
-def _why_not(band: Band, trace: RatingTrace, dot_long: Dot) -> str:
-    """Which of a band's conditions failed, tested one at a time with the band's own rule."""
-    assert trace.shortfall is not None
+def _why_not(
+    band: Band, conditions: list[tuple[str, bool]], rated: RatedIndicator, trace: RatingTrace
+) -> str:
+    """Which of a band's conditions failed, as the engine recorded them."""
+    failed = {key for key, held in conditions if not held}
+    unit = rated.unit
     reasons = []
-    if band.up_to is not None and not Band(rag=band.rag, up_to=band.up_to).matches(
-        trace.shortfall, dot_long
-    ):
+    if "met" in failed:
+        reasons.append("the target is missed" if band.met else "the target is met")
+    if "up_to" in failed and band.up_to is not None and trace.shortfall is not None:
         reasons.append(f"{_share(trace.shortfall)} is more than {_share(band.up_to)}")
-    if band.long_term is not None and not Band(rag=band.rag, long_term=band.long_term).matches(
-        trace.shortfall, dot_long
-    ):
-        reasons.append(f"it is {dot_long}")
+    if "up_to_points" in failed and band.up_to_points is not None and trace.points is not None:
+        reasons.append(
+            f"{_points(trace.points, unit)} is more than {_points(band.up_to_points, unit)}"
+        )
+    if "floor" in failed:
+        if trace.floor_met is None:
+            reasons.append("there is no floor for this quarter")
+        else:
+            reasons.append("the floor is met" if trace.floor_met else "the floor is missed")
+    if "long_term" in failed:
+        reasons.append(f"it is {rated.dot_long}")
+    if "short_term" in failed:
+        reasons.append(f"it is {rated.dot_short} short term")
     return "no, " + " and ".join(reasons)

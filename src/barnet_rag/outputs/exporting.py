@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
+from barnet_rag.engine.inputs import BARNET_LEVELS, LevelRule
 from barnet_rag.errors import UserError
+from barnet_rag.outputs.display import is_barnet_level, level_for
 from barnet_rag.outputs.tabular import indicator_fields, neutralise, write_csv
 from barnet_rag.periods import Period
 from barnet_rag.terms import RAG_WORDS
@@ -152,9 +154,29 @@ def column_widths(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> list
     ]
 
 
-def write_xlsx_export(rows: Sequence[dict[str, Any]], stream: IO[bytes]) -> None:
+def rag_cell_style(value: Any, levels: Sequence[LevelRule]) -> tuple[str, str, str] | None:
+    """The words, fill and font colour (RRGGBB) of a RAG cell: Barnet's levels, Monitor and
+    Not reported in the workbook's own colours, another scheme's levels in its colours and
+    labels; None for a cell that is no rating."""
+    if not isinstance(value, str):
+        return None
+    level = level_for(value, levels)
+    if level is not None and not is_barnet_level(level):
+        return level.label, level.colour[1:].upper(), level.text_colour[1:].upper()
+    if value in RAG_COLOURS and (level is not None or value not in ("G", "GA", "RA", "R")):
+        fill, font = RAG_COLOURS[value]
+        return RAG_WORDS[value], fill, font
+    return None
+
+
+def write_xlsx_export(
+    rows: Sequence[dict[str, Any]],
+    stream: IO[bytes],
+    levels: Mapping[str, Sequence[LevelRule]] | None = None,
+) -> None:
     """An XLSX workbook: bold frozen header, sized columns, numbers as numbers with formats,
-    RAG cells spelled out and coloured, text neutralised."""
+    RAG cells spelled out and coloured by each plan's scheme (``levels`` by plan slug;
+    Barnet's by default), text neutralised."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -176,18 +198,24 @@ def write_xlsx_export(rows: Sequence[dict[str, Any]], stream: IO[bytes]) -> None
         cell.alignment = Alignment(vertical="top")
         header.append(cell)
     sheet.append(header)
-    rag_styles = {
-        rag: (PatternFill("solid", fgColor=fill), Font(bold=True, color=font))
-        for rag, (fill, font) in RAG_COLOURS.items()
-    }
+    styles: dict[tuple[str, str], tuple[PatternFill, Font]] = {}
+    by_plan = levels or {}
     for row in rows:
         cells: list[Any] = []
         unit = row.get("unit")
+        plan_levels = by_plan.get(str(row.get("plan")), BARNET_LEVELS)
         for name in fields:
             value = row.get(name)
-            if name in RAG_COLUMNS and value in rag_styles:
-                cell = WriteOnlyCell(sheet, value=RAG_WORDS[value])
-                cell.fill, cell.font = rag_styles[value]
+            style = rag_cell_style(value, plan_levels) if name in RAG_COLUMNS else None
+            if style is not None:
+                words, fill, font = style
+                if (fill, font) not in styles:
+                    styles[fill, font] = (
+                        PatternFill("solid", fgColor=fill),
+                        Font(bold=True, color=font),
+                    )
+                cell = WriteOnlyCell(sheet, value=words)
+                cell.fill, cell.font = styles[fill, font]
                 cells.append(cell)
             elif isinstance(value, float | int) and not isinstance(value, bool):
                 cell = WriteOnlyCell(sheet, value=value)

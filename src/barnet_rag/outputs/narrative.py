@@ -119,10 +119,15 @@ def exception_sentence(indicator: RatedIndicator, interval: Interval | None = No
     return f"{against_target(indicator)} {comparison}".rstrip()
 
 
+def level_name(indicator: RatedIndicator) -> str:
+    """The rating's label in the plan's scheme ('Green Amber'), or Monitor / Not reported."""
+    return indicator.rag_label or indicator.rag
+
+
 def bullet_text(indicator: RatedIndicator, interval: Interval | None = None) -> str:
     """The whole narrative bullet as plain text, officer comment last."""
     text = (
-        f"{indicator.ref} {indicator.title} (RAG rated {rag_phrase(indicator.rag)}) – "
+        f"{indicator.ref} {indicator.title} (RAG rated {rag_phrase(level_name(indicator))}) – "
         f"{exception_sentence(indicator, interval)}"
     )
     return f"{text} {clean(indicator.comment)}" if indicator.comment else text
@@ -144,14 +149,21 @@ def missed_intro(committee: str, missed: int, rated: int) -> str:
     return f"{count} {committee} {noun} {verb} not met the quarterly target."
 
 
-def summary_sentence(row: SummaryRow) -> str:
-    """What Table 1 shows, in words: the share that met target and that improved or held."""
+def summary_sentence(row: SummaryRow, committee: bool = False) -> str:
+    """What Table 1 shows, in words: the share that met target and that improved or held;
+    with ``committee``, for that row's committee (plans whose levels differ have no total)."""
     if row.rated == 0:
         met = "no indicators were rated against a target this quarter"
-    else:
+    elif row.green is not None:
         met = (
             f"{row.green.percent}% of rated indicators ({row.green.count} of {row.rated}) "
             "have met target this quarter"
+        )
+    else:  # another council's levels: the best level by its label
+        best = row.levels[0]
+        met = (
+            f"{best.percent}% of rated indicators ({best.count} of {row.rated}) "
+            f"are rated {best.label} this quarter"
         )
     if row.with_dot == 0:
         trend = "none can be compared with the same time last year"
@@ -160,6 +172,8 @@ def summary_sentence(row: SummaryRow) -> str:
             f"{row.improved_same.percent}% ({row.improved_same.count} of {row.with_dot}) "
             "have improved or stayed the same since the same time last year"
         )
+    if committee:
+        return f"For {row.committee}, {met}; and {trend}."
     return f"This shows that {met}; and {trend}."
 
 

@@ -36,7 +36,13 @@ PERCENT_PATTERN = r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*%?\s*$"
 #: A quarter as the command line and files write it: ``Q3-2017``, ``2017/18-Q3``, ``Q3 2017/18``.
 PERIOD_PATTERN = r"^\s*([Qq][1-4][- ]\d{4}(/\d{2})?|\d{4}[/-]\d{2}[- ][Qq][1-4])\s*$"
 
+#: A level's code and colours, as ``Level`` checks them.
+LEVEL_CODE_PATTERN = r"^[A-Za-z]{1,8}$"
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
 _PATTERN_WORDS = {
+    LEVEL_CODE_PATTERN: "1 to 8 letters",
+    COLOUR_PATTERN: "a colour written `#rrggbb`",
     YEAR_PATTERN: "financial year such as `2017/18`",
     PERCENT_PATTERN: "a number written as text, or a percent such as `95%`",
     PERIOD_PATTERN: "a quarter such as `2016/17-Q1`",
@@ -143,6 +149,10 @@ def _as_files_write_it(kind: str, schema: Schema) -> None:
         rebase = _property(schema, "IndicatorSpc", "rebase")
         rebase["items"] = {"type": "string", "pattern": PERIOD_PATTERN}
         schema["$defs"].pop("Period", None)
+    elif kind == "scheme":
+        _property(schema, "Level", "code")["pattern"] = LEVEL_CODE_PATTERN
+        for key in ("colour", "text_colour"):
+            _property(schema, "Level", key)["pattern"] = COLOUR_PATTERN
     elif kind == "risks":
         risk_id = _property(schema, "Risk", "id")
         del risk_id["type"], risk_id["minLength"]

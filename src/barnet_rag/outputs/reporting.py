@@ -19,7 +19,9 @@ from barnet_rag.outputs.display import (
     format_annual,
     format_target,
     format_value,
+    is_barnet_level,
     spc_words,
+    summary_levels,
 )
 from barnet_rag.outputs.reporting_spc import (
     SPC_HEADER,
@@ -43,7 +45,6 @@ from barnet_rag.project.risks import DEFAULT_THRESHOLD, RiskRegister
 from barnet_rag.terms import DOT_ARROWS, Dot, Rag
 
 _SEASONS = ("Spring", "Summer", "Autumn", "Winter")
-_MISSED = ("GA", "RA", "R")
 MONITOR_NOTE = "The Monitor indicators have been included for information."
 
 
@@ -73,6 +74,7 @@ class IndicatorRow(_Model):
     rag: Rag
     rag_letter: str | None
     rag_words: str
+    rag_style: str | None = None
     result_notes: list[int]
     previous: str
     dot_short: DotCell
@@ -314,7 +316,8 @@ def indicator_row(
     result_notes = [notes.number(narrative.clean(indicator.note))] if indicator.note else []
     reported = indicator.value is not None
     value = format_value(indicator.value, unit, indicator.decimals, "Not reported")
-    rated = indicator.rag in ("G", *_MISSED)
+    level = indicator.level
+    rated = level is not None
     new_text = f"New for {period.financial_year}"
     previous_missing = _not_reported_in(indicator, period.previous()) if reported else ""
     if indicator.previous_value is None:
@@ -343,7 +346,10 @@ def indicator_row(
         result=_with_label(value, indicator.label if reported else None),
         rag=indicator.rag,
         rag_letter=indicator.rag if rated else None,
-        rag_words=narrative.rag_phrase(indicator.rag).title() if rated else indicator.rag,
+        rag_words=level.label if level is not None else indicator.rag,
+        rag_style=None
+        if level is None or is_barnet_level(level)
+        else f"background: {level.colour}; color: {level.text_colour}",
         result_notes=result_notes,
         previous=previous,
         dot_short=_dot_cell(indicator.dot_short, previous_missing or "Not reported", new_text),
@@ -402,7 +408,7 @@ def _bullet(indicator: RatedIndicator, plan: Plan) -> NarrativeBullet:
     return NarrativeBullet(
         ref=indicator.ref,
         title=narrative.clean(indicator.title),
-        rag_phrase=narrative.rag_phrase(indicator.rag),
+        rag_phrase=narrative.rag_phrase(narrative.level_name(indicator)),
         sentence=narrative.exception_sentence(
             indicator, None if survey is None else survey.interval_for
         ),
@@ -501,7 +507,7 @@ def plan_section(
     its shown name and text, if any), exceptions in words, tables, notes, risks."""
     notes = _Notes(plan.plan)
     missed = [i for i in indicators if i.missed_target]
-    rated = sum(i.rag in ("G", *_MISSED) for i in indicators)
+    rated = sum(i.is_rated for i in indicators)
     rules = next((i.spc.rules for i in indicators if i.spc is not None), SpcRules())
     key = key_notes(plan.plan, rules)
     tables = _tables(indicators, period, plan, notes, all_indicators, key)
@@ -531,14 +537,19 @@ SUMMARY_HEADERS = [
     "Monitored only",
     "No. indicators",
 ]
+#: The summary's columns after the levels.
+_AFTER_LEVELS = SUMMARY_HEADERS[5:]
 
 
-def _summary_line(row: SummaryRow) -> SummaryLine:
-    counts = (row.green, row.green_amber, row.red_amber, row.red, row.improved_same, row.worsened)
-    cells = [f"{c.percent}% ({c.count})" for c in counts]
+def _summary_line(row: SummaryRow, labels: Sequence[str]) -> SummaryLine:
+    own = {s.label: s for s in row.levels}
+    cells = [
+        f"{own[label].percent}% ({own[label].count})" if label in own else "–" for label in labels
+    ]
+    dots = [f"{c.percent}% ({c.count})" for c in (row.improved_same, row.worsened)]
     return SummaryLine(
         committee=row.committee,
-        cells=[*cells, str(row.monitor), str(row.indicators)],
+        cells=[*cells, *dots, str(row.monitor), str(row.indicators)],
         total=row.plan == "total",
     )
 
@@ -572,6 +583,7 @@ def build_report(
         for plan in plans
     ]
     overall = rated.summary[-1]
+    labels = summary_levels(rated.summary)
     committees = [p.committee for p in plans]
     heading = f"{committees[0]} Committee" if len(committees) == 1 else "Theme Committees"
     return ReportContext(
@@ -584,9 +596,11 @@ def build_report(
         risk_threshold=risk_threshold,
         summary=SummaryTable(
             caption=f"Table 1: Theme Committee Indicators ({period})",
-            headers=SUMMARY_HEADERS,
-            rows=[_summary_line(r) for r in rated.summary],
-            sentence=narrative.summary_sentence(overall),
+            headers=[SUMMARY_HEADERS[0], *labels, *_AFTER_LEVELS],
+            rows=[_summary_line(r, labels) for r in rated.summary],
+            sentence=narrative.summary_sentence(overall)
+            if len(rated.summary) == 1 or overall.plan == "total"
+            else " ".join(narrative.summary_sentence(row, committee=True) for row in rated.summary),
         ),
         plans=sections,
     )

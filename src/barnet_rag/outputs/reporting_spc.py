@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from barnet_rag.outputs import narrative
-from barnet_rag.outputs.display import format_target, format_value
+from barnet_rag.outputs.display import contrast, format_target, format_value, is_barnet_level
 from barnet_rag.outputs.sparklines import QUARTERS, svg_sparkline, unicode_sparkline
 from barnet_rag.periods import Period
 from barnet_rag.project.models import RatedIndicator, SpcRules
@@ -82,11 +82,19 @@ def trend_cells(indicator: RatedIndicator, period: Period) -> tuple[str, str, st
     """The indicator's last quarters up to ``period`` (``recent``) as a unicode sparkline
     (· for no result), an inline SVG sparkline, and the words the SVG carries as its title."""
     values = list(indicator.recent)
-    rated = indicator.rag in ("G", "GA", "RA", "R")
-    latest = narrative.rag_phrase(indicator.rag).title() if rated else indicator.rag
+    level = indicator.level
+    latest = level.label if level is not None else indicator.rag
     unit = indicator.unit
     target = format_target(indicator.target, unit) if indicator.target is not None else None
     periods = trend_periods(period, len(values))
     text = narrative.trend_description(indicator.ref, _written(indicator), periods, latest, target)
     line = unicode_sparkline(values).replace(" ", narrative.TREND_GAP)
-    return line, svg_sparkline(values, indicator.target, indicator.rag, text), text
+    colour, outline = None, "#ffffff"
+    if level is not None and not is_barnet_level(level):
+        colour = level.colour
+        # A light level (Amber's #ffdd00) is ringed in its text colour, so that the point
+        # keeps 3:1 contrast with the white page (WCAG 1.4.11).
+        if contrast(colour, "#ffffff") < 3:
+            outline = level.text_colour
+    svg = svg_sparkline(values, indicator.target, indicator.rag, text, colour, outline)
+    return line, svg, text

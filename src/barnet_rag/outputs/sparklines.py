@@ -62,9 +62,12 @@ def svg_sparkline(
     target: float | None,
     rag: str | None,
     title: str,
+    colour: str | None = None,
+    outline: str = "#ffffff",
 ) -> str:
     """An inline SVG sparkline of the last 8 quarters: the line, a dashed target line and
-    the last reported point filled in its RAG colour, with ``title`` for screen readers."""
+    the last reported point filled in its RAG colour (``colour``, for a level of another
+    council's scheme, ringed in ``outline``), with ``title`` for screen readers."""
     shown = list(values)[-QUARTERS:]
     present = [v for v in shown if v is not None]
     scale = present + ([target] if target is not None else [])
@@ -115,10 +118,10 @@ def svg_sparkline(
     if last is not None:
         value = shown[last]
         assert value is not None
-        fill = RAG_COLOURS.get(rag or "", LINE_COLOUR)
+        fill = colour or RAG_COLOURS.get(rag or "", LINE_COLOUR)
         parts.append(
             f'<circle cx="{x(last)}" cy="{y(value)}" r="2.5" fill="{fill}" '
-            f'stroke="#ffffff" stroke-width="0.5"/>'
+            f'stroke="{outline}" stroke-width="0.5"/>'
         )
     parts.append("</svg>")
     return "".join(parts)

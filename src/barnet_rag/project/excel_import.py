@@ -21,12 +21,13 @@ import datetime as dt
 import difflib
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from barnet_rag.engine.inputs import LevelRule
 from barnet_rag.errors import InputError, Problem, UserError
 from barnet_rag.periods import Period, parse_financial_year
 from barnet_rag.project.models import Indicator
@@ -42,6 +43,7 @@ NOT_REPORTED = frozenset({"n/a", "-", "–"})
 #: Rows looked at for the header (title rows may sit above it).
 HEADER_ROWS = 20
 _WORDS_TO_RAG = {word.lower(): code for code, word in RAG_WORDS.items()}
+_RESERVED_WORDS = {"monitor": "Monitor", "not reported": "Not reported"}
 _QUOTED = re.compile(r'"[^"]*"')
 _QUARTER = re.compile(r"^Q?([1-4])$", re.IGNORECASE)
 #: The facts a collection workbook (``new-quarter --format xlsx``) shows beside each row,
@@ -184,8 +186,11 @@ def read_sheet(
     period: Period,
     indicators: Mapping[str, Indicator],
     sheet: str | None = None,
+    levels: Mapping[str, Sequence[LevelRule]] | None = None,
 ) -> Imported:
-    """The results of ``period`` from a workbook, or an error naming the sheet and cells."""
+    """The results of ``period`` from a workbook, or an error naming the sheet and cells.
+    ``levels`` gives each ref's scheme's levels: a ``published_rag`` cell may hold a level's
+    code or label (as ``export`` writes it); Barnet's by default."""
     values_book, formula_book = _open(path)
     name = choose_sheet(path, values_book, sheet)
     values, formulas = values_book[name], formula_book[name]
@@ -218,7 +223,9 @@ def read_sheet(
             periods.add(found)
             if found != period:
                 continue
-        cells = _row_cells(name, row_number, columns, values, formulas, indicators, problems)
+        cells = _row_cells(
+            name, row_number, columns, values, formulas, indicators, problems, levels or {}
+        )
         out_rows.append((row_number, cells))
     if problems:
         raise InputError(problems)
@@ -230,7 +237,8 @@ def read_sheet(
             "nothing was written"
         )
     text = _to_csv(out_rows)
-    _, found_problems = parse_results(text.encode("utf-8"), str(path), indicators)
+    codes = None if levels is None else {r: [x.code for x in own] for r, own in levels.items()}
+    _, found_problems = parse_results(text.encode("utf-8"), str(path), indicators, codes)
     if found_problems:
         line_to_row = {line: row for line, (row, _) in enumerate(out_rows, start=2)}
         raise InputError([_relocate(p, name, columns, line_to_row) for p in found_problems])
@@ -410,6 +418,7 @@ def _row_cells(
     formulas: Any,
     indicators: Mapping[str, Indicator],
     problems: list[Problem],
+    levels: Mapping[str, Sequence[LevelRule]],
 ) -> dict[str, str]:
     cells: dict[str, str] = {}
     ref = _text(values.cell(row=row_number, column=columns["ref"] + 1).value)
@@ -429,7 +438,7 @@ def _row_cells(
                 )
             )
             continue
-        cells[column] = _cell_text(column, cell, ref, indicators, where, problems)
+        cells[column] = _cell_text(column, cell, ref, indicators, where, problems, levels)
     return cells
 
 
@@ -440,12 +449,17 @@ def _cell_text(
     indicators: Mapping[str, Indicator],
     where: str,
     problems: list[Problem],
+    levels: Mapping[str, Sequence[LevelRule]],
 ) -> str:
     value = cell.value
     if column == "value":
         return _value_text(value, cell.number_format, ref, indicators, where, problems)
     if column == "published_rag":
         text = _text(value)
+        if ref in levels:  # the ref's scheme: its labels, then Monitor and Not reported
+            words = {level.label.lower(): level.code for level in levels[ref]}
+            words.update(_RESERVED_WORDS)
+            return words.get(text.lower(), text)
         return _WORDS_TO_RAG.get(text.lower(), text)
     if column == "comparable":
         if isinstance(value, bool):

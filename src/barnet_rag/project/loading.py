@@ -254,6 +254,19 @@ def load_schemes(root: Path) -> tuple[dict[str, Scheme], list[Problem]]:
     return available_schemes(schemes), locate(problems, root)
 
 
+def level_codes(
+    plans: Sequence[tuple[str, Plan]], schemes: Mapping[str, Scheme]
+) -> dict[str, tuple[str, ...] | None]:
+    """Each ref's level codes, from its plan's scheme: what its ``published_rag`` may say.
+    A plan whose scheme is missing or broken (reported on its own) gets None: any code."""
+    codes: dict[str, tuple[str, ...] | None] = {}
+    for _, plan in plans:
+        scheme = schemes.get(plan.scheme)
+        found = None if scheme is None else tuple(scheme.codes)
+        codes.update({indicator.ref: found for indicator in plan.indicators})
+    return codes
+
+
 def scheme_problems(
     plans: Sequence[tuple[str, Plan]], schemes: Mapping[str, Scheme]
 ) -> list[Problem]:
@@ -295,9 +308,15 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
     A rating needs only a handful of quarters; the rest are never opened.
     """
 
-    def __init__(self, root: Path, indicators: Mapping[str, Indicator]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        indicators: Mapping[str, Indicator],
+        levels: Mapping[str, Sequence[str] | None] | None = None,
+    ) -> None:
         super().__init__(root)
         self.indicators = indicators
+        self.levels = levels
         self._cache: dict[Period, QuarterResults] = {}
 
     def __getitem__(self, period: Period) -> QuarterResults:
@@ -313,7 +332,7 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         path = self.files[period]
         shown = relative(path, self.root)
         data = read_bytes(path, shown, MAX_RESULTS_BYTES)
-        results, problems = parse_results(data, shown, self.indicators)
+        results, problems = parse_results(data, shown, self.indicators, self.levels)
         return QuarterResults(period=period, source=shown, results=results), problems
 
     def __iter__(self) -> Iterator[Period]:
@@ -342,7 +361,7 @@ def load_project(root: Path) -> Project:
     unbroken = [(shown, plan) for shown, plan in plans if plan.scheme not in broken]
     problems += scheme_found + locate(scheme_problems(unbroken, schemes), root)
     indicators = {i.ref: i for _, p in plans for i in p.indicators}
-    store = ResultsStore(root, indicators)
+    store = ResultsStore(root, indicators, level_codes(plans, schemes))
     problems += store.problems
     if problems:
         raise InputError(problems)

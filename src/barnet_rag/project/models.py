@@ -17,12 +17,14 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     PrivateAttr,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from barnet_rag.engine.inputs import QuarterResults, Result
+from barnet_rag.engine.inputs import BARNET_LEVELS, QuarterResults, Result
 from barnet_rag.engine.rated import (
     Count,
     DotTrace,
@@ -33,16 +35,17 @@ from barnet_rag.engine.rated import (
     SpecialCause,
     SummaryRow,
 )
-from barnet_rag.engine.rating import band_matches, sample_interval
+from barnet_rag.engine.rating import Standing, band_matches, sample_interval
 from barnet_rag.engine.spc import DEFAULT_RULES
 from barnet_rag.errors import UsageError
 from barnet_rag.periods import Period, parse_financial_year, parse_period
 from barnet_rag.project.numbers import CellError, parse_value
 from barnet_rag.terms import (
+    RESERVED_RAGS,
     Dot,
+    FloorCondition,
     Frequency,
     IndicatorType,
-    MissedRag,
     Polarity,
     Unit,
 )
@@ -187,6 +190,28 @@ QuarterTarget = FiniteFloat | Literal["monitor"]
 QuarterName = Literal["Q1", "Q2", "Q3", "Q4"]
 
 
+class Floors(_Model):
+    """A year's floors when they differ by quarter: ``floor: {annual: 85, Q3: 84}``."""
+
+    annual: FiniteFloat | None = Field(
+        default=None,
+        description="The floor for every quarter without a floor of its own.",
+        examples=[85],
+    )
+    Q1: FiniteFloat | None = Field(
+        default=None, description="The floor for Q1 (April to June).", examples=[84]
+    )
+    Q2: FiniteFloat | None = Field(
+        default=None, description="The floor for Q2 (July to September).", examples=[84]
+    )
+    Q3: FiniteFloat | None = Field(
+        default=None, description="The floor for Q3 (October to December).", examples=[84]
+    )
+    Q4: FiniteFloat | None = Field(
+        default=None, description="The floor for Q4 (January to March).", examples=[84]
+    )
+
+
 class YearTargets(_Model):
     """Targets for one financial year: an annual target (number or text) and quarter targets.
 
@@ -221,6 +246,12 @@ class YearTargets(_Model):
         description="The target for Q4 (January to March): a number, or monitor.",
         examples=[68, "monitor"],
     )
+    floor: FiniteFloat | Floors | None = Field(
+        default=None,
+        description="The floor below which a missed target is worst (for schemes with a floor "
+        "condition): one number for every quarter, or {annual, Q1..Q4}.",
+        examples=[85, {"annual": 85, "Q3": 84}],
+    )
     _percent_written: frozenset[str] = PrivateAttr(default=frozenset())
 
     _normalise = field_validator("annual", "Q1", "Q2", "Q3", "Q4", mode="before")(
@@ -246,6 +277,13 @@ class YearTargets(_Model):
         """The quarter's own target, if one is set."""
         value: QuarterTarget | None = getattr(self, f"Q{quarter}")
         return value
+
+    def floor_for(self, quarter: int) -> float | None:
+        """The quarter's floor: its own, else the year's (None: no floor this quarter)."""
+        if isinstance(self.floor, Floors):
+            own: float | None = getattr(self.floor, f"Q{quarter}")
+            return own if own is not None else self.floor.annual
+        return self.floor
 
 
 def _rebase_quarter(value: Any) -> Any:
@@ -339,6 +377,15 @@ class Indicator(_Model):
         "Survey indicators use the survey's margin of error instead.",
         examples=[0.5],
     )
+    dot_tolerance_percent: FiniteFloat | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="A change up to this percent of the earlier result is the same, not "
+        "improving or worsening (for indicators without a survey or dot_tolerance; giving both "
+        "this and dot_tolerance is an error).",
+        examples=[2],
+    )
     benchmark: str | None = Field(
         default=None,
         description="Free text comparing with others, shown in the report.",
@@ -370,6 +417,15 @@ class Indicator(_Model):
         "quarters it was last reported in.",
         examples=[["Q3"]],
     )
+
+    @model_validator(mode="after")
+    def _one_dot_tolerance(self) -> Indicator:
+        if "dot_tolerance" in self.model_fields_set and self.dot_tolerance_percent is not None:
+            raise ValueError(
+                "give dot_tolerance (in units) or dot_tolerance_percent (of the earlier "
+                "result), not both"
+            )
+        return self
 
     @field_validator("since", mode="before")
     @classmethod
@@ -471,12 +527,68 @@ class Plan(_Model):
         return value
 
 
-class Band(_Model):
-    """One band of a rating scheme: the RAG it gives and the conditions it needs."""
+_LEVEL_CODE = re.compile(r"^[A-Za-z]{1,8}$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-    rag: MissedRag = Field(
-        description="The rating this band gives: GA (Green Amber), RA (Red Amber) or R (Red).",
+
+class Level(_Model):
+    """One level of a scheme, best first: the code results and ``--fail-on`` use, the label
+    reports print, and its colours (a text colour giving AA contrast on the fill)."""
+
+    code: str = Field(
+        description="1 to 8 letters, unique in the scheme; what bands, published_rag and "
+        "--fail-on name (Monitor and Not reported are reserved).",
+        examples=["A"],
+    )
+    label: str = Field(
+        min_length=1, description="The level's name as reports print it.", examples=["Amber"]
+    )
+    colour: str = Field(
+        description="Its colour in reports, charts and workbooks, as #rrggbb.",
+        examples=["#ffdd00"],
+    )
+    text_colour: str = Field(
+        default="#0b0c0c",
+        description="The colour of text on it, as #rrggbb (choose one with AA contrast).",
+        examples=["#0b0c0c"],
+    )
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if value in RESERVED_RAGS or value.lower() in ("monitor", "not reported"):
+            raise ValueError(f"{value!r} is reserved: Monitor and Not reported always exist")
+        if not _LEVEL_CODE.match(value):
+            raise ValueError("use a code of 1 to 8 letters, e.g. G, A or GA")
+        return value
+
+    @field_validator("colour", "text_colour")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not _COLOUR.match(value):
+            raise ValueError(f"write the colour as #rrggbb, e.g. #00703c, not {value!r}")
+        return value.lower()
+
+
+DEFAULT_LEVELS = [
+    Level(code=level.code, label=level.label, colour=level.colour, text_colour=level.text_colour)
+    for level in BARNET_LEVELS
+]
+
+
+class Band(_Model):
+    """One band of a rating scheme: the level it gives and the conditions it needs, all of
+    which must hold (none: the band matches everything)."""
+
+    rag: str = Field(
+        description="The level this band gives: one of the scheme's level codes (Barnet: GA, "
+        "RA or R).",
         examples=["GA"],
+    )
+    met: bool | None = Field(
+        default=None,
+        description="Matches only when the target is met (true) or missed (false).",
+        examples=[True],
     )
     up_to: FiniteFloat | None = Field(
         default=None,
@@ -485,20 +597,84 @@ class Band(_Model):
         "fraction of the target: 0.05 is 5% short.",
         examples=[0.05],
     )
+    up_to_points: FiniteFloat | None = Field(
+        default=None,
+        ge=0,
+        description="Matches when the result falls short of the target by at most this much in "
+        "the indicator's own unit (percentage points for percent indicators).",
+        examples=[2],
+    )
+    floor: FloorCondition | None = Field(
+        default=None,
+        description="Matches when the indicator's floor for the quarter is met, or missed; an "
+        "indicator with no floor never matches.",
+        examples=["met"],
+    )
     long_term: list[Dot] | None = Field(
         default=None,
         description="Matches when the long-term direction of travel (against the same quarter "
         "last year) is one of these.",
         examples=[["improving", "same"]],
     )
+    short_term: list[Dot] | None = Field(
+        default=None,
+        description="Matches when the short-term direction of travel (against the previous "
+        "quarter) is one of these.",
+        examples=[["improving"]],
+    )
 
-    def matches(self, shortfall: float, dot_long: Dot) -> bool:
-        """True when the shortfall and the long-term DOT meet every condition of the band."""
-        return band_matches(self, shortfall, dot_long)
+    @property
+    def has_conditions(self) -> bool:
+        """True when the band sets any condition."""
+        keys = ("met", "up_to", "up_to_points", "floor", "long_term", "short_term")
+        return any(getattr(self, key) is not None for key in keys)
+
+    @property
+    def only_up_to(self) -> bool:
+        """True when up_to is the band's one condition."""
+        keys = ("met", "up_to_points", "floor", "long_term", "short_term")
+        return self.up_to is not None and all(getattr(self, key) is None for key in keys)
+
+    def matches(self, standing: Standing) -> bool:
+        """True when every condition of the band holds."""
+        return band_matches(self, standing)
+
+
+def _level_errors(levels: list[Level], bands: list[Band]) -> list[InitErrorDetails]:
+    """Duplicate level codes and bands naming a level the scheme lacks, each at its place."""
+    errors: list[InitErrorDetails] = []
+    codes = [level.code for level in levels]
+    for index, code in enumerate(codes):
+        if code in codes[:index]:
+            errors.append(
+                InitErrorDetails(
+                    type=PydanticCustomError(
+                        "level", "level '{code}' is defined twice", {"code": code}
+                    ),
+                    loc=("levels", index, "code"),
+                    input=code,
+                )
+            )
+    for index, band in enumerate(bands):
+        if band.rag not in codes:
+            errors.append(
+                InitErrorDetails(
+                    type=PydanticCustomError(
+                        "level",
+                        "band {band} gives '{rag}', which is not one of the scheme's levels "
+                        "({known}); add it to levels or use one of them",
+                        {"band": index + 1, "rag": band.rag, "known": ", ".join(codes)},
+                    ),
+                    loc=("bands", index, "rag"),
+                    input=band.rag,
+                )
+            )
+    return errors
 
 
 class Scheme(_Model):
-    """A rating scheme: the bands that rate a missed target (a met target is Green)."""
+    """A rating scheme: its levels, best first, and the bands tried in order
+    (docs/schemes.md)."""
 
     name: str = Field(
         description="The scheme's name, which plans give in their scheme key; the file is "
@@ -512,6 +688,13 @@ class Scheme(_Model):
         "comparing with the target.",
         examples=[False],
     )
+    levels: list[Level] = Field(
+        default_factory=lambda: list(DEFAULT_LEVELS),
+        min_length=1,
+        description="The scheme's ratings, best first: code, label and colours. Default: "
+        "Barnet's four (G Green, GA Green Amber, RA Red Amber, R Red).",
+        examples=[[{"code": "G", "label": "Green", "colour": "#00703c"}]],
+    )
     bands: list[Band] = Field(
         min_length=1,
         description="Tried in order for a missed target; the first whose conditions all hold "
@@ -522,23 +705,34 @@ class Scheme(_Model):
         default=None,
         description="The rules of the statistical process control (SPC) reading, for every "
         "indicator rated with this scheme; NHS defaults without it.",
-        examples=[{"shift": 7, "trend": 6}],
+        examples=[{"shift": 7, "trend": 7}],
     )
 
     @model_validator(mode="after")
     def _bands_cover_everything(self) -> Scheme:
-        last = self.bands[-1]
-        if last.up_to is not None or last.long_term is not None:
+        if self.bands[-1].has_conditions:
             raise ValueError("the last band must have no conditions, so that it matches everything")
-        bounds = [b.up_to for b in self.bands if b.up_to is not None]
+        # Bands that differ only in up_to: a smaller bound after a bigger one never matches.
+        bounds = [b.up_to for b in self.bands if b.up_to is not None and b.only_up_to]
         if bounds != sorted(bounds):
             raise ValueError(f"up_to bounds must be in increasing order, not {bounds}")
+        errors = _level_errors(self.levels, self.bands)
+        if errors:
+            raise ValidationError.from_exception_data("Scheme", errors)
         return self
+
+    @property
+    def codes(self) -> list[str]:
+        """The level codes, best first."""
+        return [level.code for level in self.levels]
 
 
 __all__ = [
     "Band",
     "Count",
+    "DEFAULT_LEVELS",
+    "Floors",
+    "Level",
     "DotTrace",
     "Indicator",
     "Plan",

@@ -11,7 +11,7 @@ import difflib
 import io
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from barnet_rag.errors import CappedProblems, Problem
@@ -52,6 +52,23 @@ _RAGS: dict[str, Rag] = {
     "monitor": "Monitor",
     "not reported": "Not reported",
 }
+#: Barnet's level codes: what ``published_rag`` accepts for a ref whose scheme is unknown.
+_BARNET_CODES = ("G", "GA", "RA", "R")
+
+
+def published_rag(text: str, codes: Sequence[str] | None) -> Rag | None:
+    """A ``published_rag`` cell as a rating: one of the plan's scheme's level codes, Monitor
+    or Not reported, in any case; None when it is none of them. ``codes`` None: the plan's
+    scheme could not be read (reported on its own), so any code of 1-8 letters is taken."""
+    wanted = text.strip().lower()
+    if wanted in ("monitor", "not reported"):
+        return _RAGS[wanted]
+    if codes is None:
+        return text.strip() if _CODE.match(text.strip()) else None
+    return next((code for code in codes if code.lower() == wanted), None)
+
+
+_CODE = re.compile(r"^[A-Za-z]{1,8}$")
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
@@ -121,9 +138,14 @@ def _cell_problem(code: str, message: str, shown: str, line: int, column: str) -
 
 
 def parse_results(
-    data: bytes, shown: str, indicators: Mapping[str, Indicator]
+    data: bytes,
+    shown: str,
+    indicators: Mapping[str, Indicator],
+    levels: Mapping[str, Sequence[str] | None] | None = None,
 ) -> tuple[dict[str, Result], list[Problem]]:
-    """Parse a results file; unknown refs and out-of-range percents are problems."""
+    """Parse a results file; unknown refs and out-of-range percents are problems.
+    ``levels`` gives each ref's scheme's level codes, for ``published_rag`` (Barnet's by
+    default; None for a ref whose scheme could not be read)."""
     text, problems = _decode(data, shown)
     if text is None:
         return {}, problems
@@ -188,7 +210,8 @@ def parse_results(
             capped.count("unknown-ref", line)  # no did-you-mean search for each of a million rows
             continue
         cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-        result, found = _parse_row(cells, shown, line, indicators, suggest)
+        codes = _BARNET_CODES if levels is None else levels.get(cells["ref"], _BARNET_CODES)
+        result, found = _parse_row(cells, shown, line, indicators, suggest, codes)
         capped.extend(found)
         if result is None:
             continue
@@ -302,6 +325,7 @@ def _parse_row(
     line: int,
     indicators: Mapping[str, Indicator],
     suggest: RefSuggester,
+    codes: Sequence[str] | None = _BARNET_CODES,
 ) -> tuple[Result | None, list[Problem]]:
     from barnet_rag.project.models import Result
 
@@ -360,12 +384,13 @@ def _parse_row(
             )
         )
     published = cells.get("published_rag", "")
-    rag = _RAGS.get(published.lower()) if published else None
+    rag = published_rag(published, codes) if published else None
     if published and rag is None:
         problems.append(
             _cell_problem(
                 "bad-rag",
-                f"published_rag {published!r} must be one of G, GA, RA, R, Monitor, Not reported",
+                f"published_rag {published!r} must be one of {', '.join(codes or ['G'])}, "
+                "Monitor, Not reported",
                 shown,
                 line,
                 "published_rag",

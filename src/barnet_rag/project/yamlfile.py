@@ -295,10 +295,19 @@ def _located_problems(file: str, text: str, error: BaseException) -> list[Proble
             "yaml-syntax",
             f"not valid YAML: {message}",
             file,
-            int(at[1]) if at else None,
+            int(at[1]) if at else _complex_key_line(text),
             hint=_SYNTAX_HINT,
         )
     ]
+
+
+def _complex_key_line(text: str) -> int:
+    """Where an unlocated refusal most likely is: the first explicit ``? key`` (a list or
+    mapping as a key, which PyYAML composes and the compiled parser cannot hash), else 1."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("?"):
+            return number
+    return 1
 
 
 _RS_LINE = re.compile(r"line (\d+)")
