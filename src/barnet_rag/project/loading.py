@@ -161,14 +161,20 @@ def _target_problems(shown: str, where: str, indicator: Indicator) -> list[Probl
 
 
 def locate(problems: list[Problem], root: Path) -> list[Problem]:
-    """Fill in the line of problems that carry only a YAML path, by reading the file again."""
+    """Fill in the line of problems that carry only a YAML path, by reading the file again
+    (once per file, however many of its problems need a line)."""
+    from barnet_rag.project.yamlfile import YamlDocument
+
     located = []
+    documents: dict[str, YamlDocument | None] = {}
     for problem in problems:
         if problem.line is None and problem.file and problem.path:
             from barnet_rag.project.yamlfile import read_yaml  # YAML only when there is one to read
 
-            text = read_text(root / problem.file, problem.file)
-            document, _ = read_yaml(problem.file, text)
+            if problem.file not in documents:
+                text = read_text(root / problem.file, problem.file)
+                documents[problem.file] = read_yaml(problem.file, text)[0]
+            document = documents[problem.file]
             if document is not None:
                 loc = tuple(
                     int(k) if k.isdigit() else k
