@@ -193,7 +193,7 @@ def indicator(draw: Draw, ref: str, surveys: list[str], year: int) -> dict[str, 
     }
     some(draw, data, "unit", st.sampled_from(["percent", "number"]))
     if surveys:
-        some(draw, data, "survey", st.sampled_from(surveys))
+        some(draw, data, "survey", st.sampled_from(surveys), often=2)
     some(draw, data, "frequency", st.sampled_from(["quarterly", "biannual", "annual"]))
     some(draw, data, "since", st.integers(year - 2, year + 1).map(year_text))
     some(draw, data, "dot_tolerance", st.sampled_from([0, 0.5, 1, 2.5, 4.4, 10]))
@@ -221,13 +221,14 @@ def plan(draw: Draw, number: int, year: int, schemes: list[str]) -> dict[str, An
         "committee": f"Committee {number}",
         "title": draw(TEXT),
     }
-    some(draw, data, "scheme", st.sampled_from(schemes))
+    some(draw, data, "scheme", st.sampled_from(schemes), often=2)
     some(draw, data, "risks", st.just("register"))
     some(
         draw,
         data,
         "surveys",
         st.dictionaries(st.sampled_from(["RPS", "TSS"]), survey(), min_size=1),
+        often=2,
     )
     count = draw(st.integers(1, 6))
     names = list(data.get("surveys", {}))
@@ -336,7 +337,7 @@ def projects(draw: Draw) -> Project:
     quarter = (draw(st.integers(2016, 2018)), draw(st.integers(1, 4)))
     own = draw(st.lists(st.sampled_from(["county", "strict"]), unique=True, max_size=2))
     schemes = {name: draw(scheme(name)) for name in own}
-    names = sorted({*BUILTIN_SCHEMES, *schemes})
+    names = [*own, *own, *own, *sorted(BUILTIN_SCHEMES)]  # the project's own, mostly
     plans = [draw(plan(n, quarter[0], names)) for n in range(1, draw(st.integers(1, 3)) + 1)]
     indicators = [i for p in plans for i in p["indicators"]]
     results: dict[oracle.Quarter, dict[str, dict[str, str]]] = {}
@@ -465,20 +466,32 @@ def rated_indicator(ref: str, value: str, **keys: Any) -> tuple[dict[str, Any], 
     return {**data, **keys}, {"ref": ref, "value": value}
 
 
-def pinned(*plans: list[tuple[dict[str, Any], dict[str, str]]], **earlier: str) -> Project:
-    """A Q3 2017/18 project of these plans (indicators and their rows), with Q3 2016/17
-    results ``earlier`` (ref -> value) when given."""
+#: A scheme of the project's own, without survey tolerance.
+STRICT = {
+    "name": "strict",
+    "survey_tolerance": False,
+    "bands": [{"rag": "GA", "up_to": 0.1}, {"rag": "R"}],
+}
+
+
+def pinned(
+    *plans: list[tuple[dict[str, Any], dict[str, str]]], scheme: str = "barnet", **earlier: str
+) -> Project:
+    """A Q3 2017/18 project of these plans (indicators and their rows) under ``scheme``, with
+    Q3 2016/17 results ``earlier`` (ref -> value) when given."""
     data = [
         {"plan": f"plan-{n}", "committee": f"C{n}", "title": "T", "indicators": [i for i, _ in p]}
         for n, p in enumerate(plans, 1)
     ]
     for item in data:
+        item["scheme"] = scheme
         item["surveys"] = {"RPS": {"title": "Residents", "confidence_interval": 4.4}}
     rows = {row["ref"]: row for p in plans for _, row in p}
     results = {(2017, 3): rows}
     if earlier:
         results[(2016, 3)] = {ref: {"ref": ref, "value": v} for ref, v in earlier.items()}
-    return Project((2017, 3), data, {}, results, {quarter: [] for quarter in results})
+    schemes = {"strict": STRICT} if scheme == "strict" else {}
+    return Project((2017, 3), data, schemes, results, {quarter: [] for quarter in results})
 
 
 #: Cases on the edges of the rules, tried before the generated ones.
@@ -496,6 +509,10 @@ EDGE = pinned(
     E3="60",
     E4="79.5",
 )
+NO_SURVEY_TOLERANCE = pinned(  # 63.6 counted as it is: 6.5% short of 68, Green Amber
+    [rated_indicator("S1", "63.6", survey="RPS", targets={"2017/18": {"Q3": 68}})],
+    scheme="strict",
+)
 
 
 @settings(
@@ -505,6 +522,7 @@ EDGE = pinned(
 @given(project=projects())
 @example(project=HALF_UP)
 @example(project=EDGE)
+@example(project=NO_SURVEY_TOLERANCE)
 def test_the_engine_agrees_with_the_oracle(project: Project, scratch: Path) -> None:
     with tempfile.TemporaryDirectory(dir=scratch) as name:
         root = Path(name)
