@@ -1,4 +1,4 @@
-"""An independent oracle of the rating rules, written from DESIGN.md sections 2, 4, 6 and 7.
+"""An independent oracle of the rating rules, written from DESIGN.md sections 2, 4, 5, 6, 7.
 
 It exists only to be compared with the engine (``tests/test_oracle.py``): plain dicts in
 (the plan and scheme files as YAML data, the results files as rows of text cells), plain
@@ -6,8 +6,9 @@ values out. It imports nothing of barnet_rag, and it reads as the rules are writ
 exact decimal arithmetic (``Fraction``), one short function per rule, no shortcuts.
 
 Keys of the formats that do not affect a rating (titles, ``benchmark``, ``frequency``,
-``risks``, the scheme's ``spc`` rules, results' ``note``/``comment``) are read by nobody
-here: the oracle ignores them on purpose.
+``risks``, ``owner`` (plan and indicator), ``reported_in``, the indicator's and the scheme's
+``spc`` settings, the levels' ``colour``/``text_colour``, results' ``note``/``comment``) are
+read by nobody here: the oracle ignores them on purpose.
 """
 
 from __future__ import annotations
@@ -21,7 +22,20 @@ from typing import Any
 #: A quarter: (the year its financial year starts in, quarter 1-4). (2017, 3) = Q3 2017/18.
 Quarter = tuple[int, int]
 
-#: The built-in schemes of DESIGN section 5 that the shipped format has today.
+#: Barnet's levels, best first (DESIGN section 5): a scheme without ``levels`` has these.
+BARNET_LEVELS: list[dict[str, str]] = [
+    {"code": "G", "label": "Green"},
+    {"code": "GA", "label": "Green Amber"},
+    {"code": "RA", "label": "Red Amber"},
+    {"code": "R", "label": "Red"},
+]
+THREE_LEVELS: list[dict[str, str]] = [
+    {"code": "G", "label": "Green"},
+    {"code": "A", "label": "Amber"},
+    {"code": "R", "label": "Red"},
+]
+
+#: The built-in schemes of DESIGN section 5.
 BUILTIN_SCHEMES: dict[str, dict[str, Any]] = {
     "barnet": {
         "name": "barnet",
@@ -37,11 +51,22 @@ BUILTIN_SCHEMES: dict[str, dict[str, Any]] = {
         "survey_tolerance": True,
         "bands": [{"rag": "GA", "up_to": 0.10}, {"rag": "RA", "up_to": 0.20}, {"rag": "R"}],
     },
+    "traffic-light": {
+        "name": "traffic-light",
+        "survey_tolerance": True,
+        "levels": THREE_LEVELS,
+        "bands": [{"rag": "G", "met": True}, {"rag": "A", "up_to": 0.10}, {"rag": "R"}],
+    },
+    "floor": {
+        "name": "floor",
+        "survey_tolerance": True,
+        "levels": THREE_LEVELS,
+        "bands": [{"rag": "G", "met": True}, {"rag": "A", "floor": "met"}, {"rag": "R"}],
+    },
 }
 
 #: Cells read as "not reported" (DESIGN section 3).
 NOT_REPORTED_CELLS = ("", "n/a", "N/A", "-", "–")
-RATED_LEVELS = ("G", "GA", "RA", "R")
 
 
 @dataclass(frozen=True)
@@ -73,12 +98,13 @@ class OracleRow:
     rated: int
     monitor: int
     with_dot: int
-    green: tuple[int, int]
-    green_amber: tuple[int, int]
-    red_amber: tuple[int, int]
-    red: tuple[int, int]
+    green: tuple[int, int] | None  # these four only on rows with Barnet's four levels
+    green_amber: tuple[int, int] | None
+    red_amber: tuple[int, int] | None
+    red: tuple[int, int] | None
     improved_same: tuple[int, int]
     worsened: tuple[int, int]
+    levels: tuple[dict[str, Any], ...]  # {code, label, count, percent} per scheme level
 
 
 # --- periods (section 1) -------------------------------------------------------------------
@@ -143,6 +169,20 @@ def target_for(indicator: Mapping[str, Any], quarter: Quarter) -> Fraction | Non
     return None
 
 
+def floor_for(indicator: Mapping[str, Any], quarter: Quarter) -> Fraction | None:
+    """The quarter's own floor, else the year's annual floor (or its single number), else
+    None: no floor that quarter (DESIGN section 5)."""
+    year, q = quarter
+    for key, targets in indicator.get("targets", {}).items():
+        if year_of(key) == year:
+            floor = targets.get("floor")
+            if isinstance(floor, Mapping):
+                own = floor.get(f"Q{q}")
+                floor = own if own is not None else floor.get("annual")
+            return None if floor is None else exact(floor)
+    return None
+
+
 # --- the survey interval ---------------------------------------------------------------------
 
 
@@ -173,10 +213,10 @@ def direction(
     """The DOT of the quarter's result against the reference quarter's, and its tolerance."""
     ref = indicator["ref"]
     value = value_in(results, quarter, ref)
-    tolerance = dot_tolerance(plan, indicator, value)
+    earlier = value_in(results, reference, ref)
+    tolerance = dot_tolerance(plan, indicator, value, earlier)
     if value is None:
         return "not reported", tolerance
-    earlier = value_in(results, reference, ref)
     if earlier is None:
         if not long_term:
             return "not reported", tolerance
@@ -193,15 +233,26 @@ def direction(
 
 
 def dot_tolerance(
-    plan: Mapping[str, Any], indicator: Mapping[str, Any], value: Fraction | None
+    plan: Mapping[str, Any],
+    indicator: Mapping[str, Any],
+    value: Fraction | None,
+    earlier: Fraction | None,
 ) -> Fraction | None:
-    """The survey's interval for a survey indicator, else ``dot_tolerance`` (default 0);
-    None without a result: nothing is compared then, and no rule says what it is."""
+    """The survey's interval for a survey indicator, else ``dot_tolerance`` (units) when
+    given, else ``dot_tolerance_percent`` of ``|r|``, else 0. None when there is nothing to
+    compare (no result, or a percent tolerance without a reference): no rule says what it
+    is then."""
     if value is None:
         return None
     if indicator.get("survey") is not None:
         return interval(plan, indicator, value)
-    return exact(indicator.get("dot_tolerance", 0))
+    if "dot_tolerance" in indicator:
+        return exact(indicator["dot_tolerance"])
+    if indicator.get("dot_tolerance_percent") is not None:
+        if earlier is None:
+            return None
+        return abs(earlier) * exact(indicator["dot_tolerance_percent"]) / 100
+    return Fraction(0)
 
 
 def quarters_after(start: Quarter, end: Quarter) -> list[Quarter]:
@@ -233,12 +284,54 @@ def value_in(
 # --- section 4: RAG --------------------------------------------------------------------------
 
 
+def levels_of(scheme: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The scheme's levels, best first (Barnet's four when it names none)."""
+    return list(scheme.get("levels") or BARNET_LEVELS)
+
+
+def bands_of(scheme: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The bands tried in order: a scheme with no ``met: true`` band behaves as if its first
+    band were ``{rag: <best level>, met: true}`` (DESIGN section 4, step 5)."""
+    bands = list(scheme["bands"])
+    if not any(band.get("met") is True for band in bands):
+        bands.insert(0, {"rag": levels_of(scheme)[0]["code"], "met": True})
+    return bands
+
+
+def band_holds(
+    band: Mapping[str, Any],
+    met: bool,
+    shortfall: Fraction | float,
+    points: Fraction,
+    floor_met: bool | None,
+    dot_short: str,
+    dot_long: str,
+) -> bool:
+    """Every condition the band sets holds (a band without conditions always does)."""
+    if band.get("met") is not None and band["met"] != met:
+        return False
+    if band.get("up_to") is not None and shortfall > exact(band["up_to"]):
+        return False
+    if band.get("up_to_points") is not None and points > exact(band["up_to_points"]):
+        return False
+    if band.get("floor") is not None:
+        if floor_met is None:  # no floor that quarter: never matches a floor condition
+            return False
+        if floor_met != (band["floor"] == "met"):
+            return False
+    if band.get("long_term") is not None and dot_long not in band["long_term"]:
+        return False
+    return band.get("short_term") is None or dot_short in band["short_term"]
+
+
 def rag_for(
     indicator: Mapping[str, Any],
     scheme: Mapping[str, Any],
     value: Fraction | None,
     target: Fraction | None,
+    floor: Fraction | None,
     confidence: Fraction,
+    dot_short: str,
     dot_long: str,
 ) -> tuple[str, Fraction | None]:
     """The rating and the value counted (None when not rated)."""
@@ -251,20 +344,18 @@ def rag_for(
     if scheme.get("survey_tolerance", True):
         counted = value + confidence if bigger else value - confidence
     met = counted >= target if bigger else counted <= target
+    shortfall: Fraction | float
     if met:
-        return "G", counted
-    if target == 0:
-        shortfall: Fraction | float = math.inf
+        shortfall, points = Fraction(0), Fraction(0)
     else:
-        shortfall = abs(target - counted) / abs(target)
-    for band in scheme["bands"]:
-        up_to = band.get("up_to")
-        if up_to is not None and shortfall > exact(up_to):
-            continue
-        dots = band.get("long_term")
-        if dots is not None and dot_long not in dots:
-            continue
-        return band["rag"], counted
+        points = abs(target - counted)
+        shortfall = math.inf if target == 0 else points / abs(target)
+    floor_met = None
+    if floor is not None:
+        floor_met = counted >= floor if bigger else counted <= floor
+    for band in bands_of(scheme):
+        if band_holds(band, met, shortfall, points, floor_met, dot_short, dot_long):
+            return band["rag"], counted
     raise AssertionError("a scheme's last band matches everything")
 
 
@@ -287,8 +378,11 @@ def rate(
     every_scheme = {**BUILTIN_SCHEMES, **schemes}
     rated: list[OracleIndicator] = []
     rows: list[OracleRow] = []
+    level_sets = []
     for plan in plans:
         scheme = every_scheme[plan.get("scheme", "barnet")]
+        levels = levels_of(scheme)
+        level_sets.append(levels)
         mine = []
         for indicator in plan["indicators"]:
             if not active(indicator, quarter):
@@ -303,8 +397,9 @@ def rate(
                 plan, indicator, results, quarter, same_quarter_last_year(quarter), True
             )
             target = target_for(indicator, quarter)
+            floor = floor_for(indicator, quarter)
             confidence = Fraction(0) if value is None else interval(plan, indicator, value)
-            rag, counted = rag_for(indicator, scheme, value, target, confidence, long)
+            rag, counted = rag_for(indicator, scheme, value, target, floor, confidence, short, long)
             mine.append(
                 OracleIndicator(
                     plan=plan["plan"],
@@ -322,9 +417,10 @@ def rate(
                 )
             )
         rated += mine
-        rows.append(table_row(plan["plan"], plan["committee"], mine))
-    if len(plans) > 1:
-        rows.append(table_row("total", "Total", rated))
+        rows.append(table_row(plan["plan"], plan["committee"], mine, levels))
+    codes = {tuple(level["code"] for level in levels) for levels in level_sets}
+    if len(plans) > 1 and len(codes) == 1:  # a total only over one shared level set
+        rows.append(table_row("total", "Total", rated, level_sets[0]))
     return rated, rows
 
 
@@ -338,13 +434,24 @@ def half_up(count: int, total: int) -> int:
     return math.floor(Fraction(100 * count, total) + Fraction(1, 2))
 
 
-def table_row(plan: str, committee: str, indicators: Sequence[OracleIndicator]) -> OracleRow:
+def table_row(
+    plan: str,
+    committee: str,
+    indicators: Sequence[OracleIndicator],
+    levels: Sequence[Mapping[str, Any]],
+) -> OracleRow:
     """Counts of levels over rated indicators, of long-term DOTs over those with one."""
     rags = [i.rag for i in indicators]
-    rated = sum(rag in RATED_LEVELS for rag in rags)
+    codes = [level["code"] for level in levels]
+    rated = sum(rag in codes for rag in rags)
     dots = [i.dot_long for i in indicators if i.dot_long in ("improving", "same", "worsening")]
     better = sum(d in ("improving", "same") for d in dots)
     worse = dots.count("worsening")
+    barnet = codes == [level["code"] for level in BARNET_LEVELS]
+
+    def share(code: str) -> tuple[int, int] | None:
+        return (rags.count(code), half_up(rags.count(code), rated)) if barnet else None
+
     return OracleRow(
         plan=plan,
         committee=committee,
@@ -353,10 +460,19 @@ def table_row(plan: str, committee: str, indicators: Sequence[OracleIndicator]) 
         rated=rated,
         monitor=rags.count("Monitor"),
         with_dot=len(dots),
-        green=(rags.count("G"), half_up(rags.count("G"), rated)),
-        green_amber=(rags.count("GA"), half_up(rags.count("GA"), rated)),
-        red_amber=(rags.count("RA"), half_up(rags.count("RA"), rated)),
-        red=(rags.count("R"), half_up(rags.count("R"), rated)),
+        green=share("G"),
+        green_amber=share("GA"),
+        red_amber=share("RA"),
+        red=share("R"),
         improved_same=(better, half_up(better, len(dots))),
         worsened=(worse, half_up(worse, len(dots))),
+        levels=tuple(
+            {
+                "code": level["code"],
+                "label": level["label"],
+                "count": rags.count(level["code"]),
+                "percent": half_up(rags.count(level["code"]), rated),
+            }
+            for level in levels
+        ),
     )
