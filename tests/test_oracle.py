@@ -593,6 +593,39 @@ NO_SURVEY_TOLERANCE = pinned(  # 63.6 counted as it is: 6.5% short of 68, Green 
     [rated_indicator("S1", "63.6", survey="RPS", targets={"2017/18": {"Q3": 68}})],
     scheme="strict",
 )
+FLOORS = pinned(  # the built-in floor scheme: met -> G, floor met -> A, else R
+    [
+        rated_indicator("F1", "100", targets={"2017/18": {"annual": 100, "floor": 85}}),  # G
+        rated_indicator("F2", "85", targets={"2017/18": {"annual": 100, "floor": 85}}),  # A
+        rated_indicator("F3", "84.9", targets={"2017/18": {"annual": 100, "floor": 85}}),  # R
+        rated_indicator("F4", "90"),  # no floor: never matches floor: met -> R
+        rated_indicator(  # Q3's own floor 92, not the annual 85: R
+            "F5", "90", targets={"2017/18": {"annual": 100, "floor": {"annual": 85, "Q3": 92}}}
+        ),
+        rated_indicator(  # no Q3 floor: the annual 85: A
+            "F6", "90", targets={"2017/18": {"annual": 100, "floor": {"annual": 85, "Q1": 95}}}
+        ),
+        rated_indicator("F7", "102", dot_tolerance_percent=2),  # 2% of 100: same
+        rated_indicator("F8", "103", dot_tolerance_percent=2),  # beyond 2: improving
+    ],
+    scheme="floor",
+    F7="100",
+    F8="100",
+)
+FLOOR_RAGS = {"F1": "G", "F2": "A", "F3": "R", "F4": "R", "F5": "R", "F6": "A"}
+
+
+def test_the_oracle_reads_floors_and_percent_tolerances(tmp_path: Path) -> None:
+    # The oracle's own reading of the pinned FLOORS case, by hand from DESIGN 4, 5 and 6.
+    indicators, rows = oracle.rate(FLOORS.plans, FLOORS.schemes, FLOORS.results, FLOORS.quarter)
+    rags = {i.ref: i.rag for i in indicators}
+    assert {ref: rags[ref] for ref in FLOOR_RAGS} == FLOOR_RAGS
+    dots = {i.ref: (i.dot_long, i.tolerance) for i in indicators if i.ref in ("F7", "F8")}
+    assert dots == {"F7": ("same", 2), "F8": ("improving", 2)}
+    assert [(lv["code"], lv["count"]) for lv in rows[0].levels] == [("G", 3), ("A", 2), ("R", 3)]
+    assert rows[0].green is None  # not Barnet's levels: no green...red fields
+    write(FLOORS, tmp_path)
+    compare(FLOORS, tmp_path)
 
 
 @settings(
@@ -603,6 +636,7 @@ NO_SURVEY_TOLERANCE = pinned(  # 63.6 counted as it is: 6.5% short of 68, Green 
 @example(project=HALF_UP)
 @example(project=EDGE)
 @example(project=NO_SURVEY_TOLERANCE)
+@example(project=FLOORS)
 def test_the_engine_agrees_with_the_oracle(project: Project, scratch: Path) -> None:
     with tempfile.TemporaryDirectory(dir=scratch) as name:
         root = Path(name)
@@ -734,8 +768,15 @@ def test_a_text_target_with_a_digit_is_an_error(unit: str, annual: str, tmp_path
         main, ["rate", "Q3-2017", "--format", "json", "--root", str(tmp_path)]
     )
     assert result.exit_code == 2
-    assert "plans/p.yaml" in result.output
-    assert "indicators[0].targets.2017/18.annual" in result.output
+    # DESIGN 9: the error names the file, the line and the YAML path, and how to fix it
+    text = (tmp_path / "plans" / "p.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, row in enumerate(text, 1) if row.strip().startswith("annual:"))
+    assert f"plans/p.yaml:{line}: indicators[0].targets.2017/18.annual" in result.output
+    assert "Traceback" not in result.output
+    if unit == "number" and annual.endswith("%"):
+        assert "unit: percent" in result.output
+    else:
+        assert "not a number" in result.output
 
 
 def test_json_has_the_short_term_tolerance(repo_root: Path) -> None:
