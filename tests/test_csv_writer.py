@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from barnet_rag.outputs import tabular
@@ -90,20 +90,6 @@ def test_write_csv_equals_the_csv_writer_reference(
     rows, fields = table
     with chunks_of(chunk):
         assert written(rows, fields) == reference_csv(rows, fields)
-
-
-@settings(max_examples=300, deadline=None)
-@given(tables(), st.sampled_from([1, 2, 5, 10_000]))
-def test_columns_are_written_as_their_rows_are(
-    table: tuple[list[dict[str, Any]], list[str]], chunk: int
-) -> None:
-    rows, fields = table
-    assume(fields)  # no columns hold no rows
-    columns = [[row.get(name) for row in rows] for name in fields]
-    with chunks_of(chunk):
-        stream = io.StringIO()
-        tabular.write_csv_columns(columns, stream)
-        assert written(rows, fields) == reference_csv([], fields) + stream.getvalue()
 
 
 def test_formulas_are_neutralised_numbers_kept_and_carriage_returns_quoted() -> None:

@@ -67,6 +67,7 @@ def export(
         _export_actions(root, plans, output_format, output)
         return
     from barnet_rag.api import rate_project
+    from barnet_rag.cli.progress import busy
     from barnet_rag.outputs.exporting import (
         WRITERS,
         export_periods,
@@ -75,12 +76,14 @@ def export(
     )
     from barnet_rag.outputs.tabular import indicator_rows
     from barnet_rag.project.loading import ResultsStore, load_project
+    from barnet_rag.project.projectfiles import is_large
     from barnet_rag.project.writing import write_with
 
-    project = load_project(root)
-    available = ResultsStore(root, {}).files if all_periods else ()
-    periods = export_periods(available, period, all_periods)
-    rated = [rate_project(root, p, plans, project=project).indicators for p in periods]
+    with busy("Rating...", slow=is_large(root)):
+        project = load_project(root)
+        available = ResultsStore(root, {}).files if all_periods else ()
+        periods = export_periods(available, period, all_periods)
+        rated = [rate_project(root, p, plans, project=project).indicators for p in periods]
     rows = export_rows(periods, [indicator_rows(indicators) for indicators in rated])
     writer = WRITERS[output_format]
     if output_format == "xlsx":  # RAG cells in each plan's scheme's colours

@@ -134,9 +134,12 @@ def rate_table(
 ) -> None:
     """The terminal tables; the summary counts every indicator, also with ``--exceptions``."""
     from barnet_rag.api import rate_project
+    from barnet_rag.cli.progress import busy
     from barnet_rag.outputs.display import TableRow
+    from barnet_rag.project.projectfiles import is_large
 
-    rated = rate_project(root, period, plans)
+    with busy(f"Rating {period}...", slow=is_large(root)):
+        rated = rate_project(root, period, plans)
     rows = [TableRow.of(i) for i in rated.indicators]
     validate_fail_on([r.levels for r in rows], fail_on)
     if exceptions:
@@ -150,9 +153,12 @@ def rate_csv(
 ) -> None:
     """One CSV row per indicator, with the public field names as columns."""
     from barnet_rag.api import rate_project
+    from barnet_rag.cli.progress import busy
     from barnet_rag.outputs.tabular import indicator_fields, indicator_rows, write_csv
+    from barnet_rag.project.projectfiles import is_large
 
-    indicators = rate_project(root, period, plans).indicators
+    with busy(f"Rating {period}...", slow=is_large(root)):
+        indicators = rate_project(root, period, plans).indicators
     validate_fail_on([i.levels for i in indicators], fail_on)
     if exceptions:
         indicators = [i for i in indicators if i.is_exception]

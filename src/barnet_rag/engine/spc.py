@@ -15,7 +15,7 @@ and later points are judged against them (Making Data Count's advice).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
@@ -93,25 +93,6 @@ def scaled(value: float) -> int:
         if -0.25 < product - nearest < 0.25:
             return nearest
     return int(_exact(value) * _SCALE)
-
-
-def scaled_all(values: Iterable[float | None]) -> list[int | None]:
-    """:func:`scaled` over a column, None staying None (the same numbers, in one sweep)."""
-    out: list[int | None] = []
-    append = out.append
-    limit = _FAST_LIMIT
-    for value in values:
-        if value is None:
-            append(None)
-            continue
-        product = value * 1e6
-        if -limit < product < limit:
-            nearest = round(product)
-            if -0.25 < product - nearest < 0.25:
-                append(nearest)
-                continue
-        append(int(_exact(value) * _SCALE))
-    return out
 
 
 #: A point's side of the centre (or a step's direction) as a code: up/high, down/low, level.
@@ -481,7 +462,6 @@ __all__ = [
     "recent_values",
     "rules_for",
     "scaled",
-    "scaled_all",
     "series_for",
     "special_causes",
     "spc_for_indicator",

@@ -85,20 +85,6 @@ def write_csv(
             _write_chunk(rows[start : start + CHUNK_ROWS], fields, writer, stream)
 
 
-def write_csv_columns(columns: Sequence[list[Any]], stream: IO[str]) -> None:
-    """Write rows given as columns (no header), exactly as :func:`write_csv` writes them
-    (at least one column: no columns hold no rows)."""
-    writer = csv.writer(stream, lineterminator="\n")
-    if len(columns) < 2:
-        writer.writerows(_neutralised(cells) for cells in zip(*columns, strict=True))
-        return
-    size = len(columns[0]) if columns else 0
-    with collector_paused():
-        for start in range(0, size, CHUNK_ROWS):
-            chunk = [column[start : start + CHUNK_ROWS] for column in columns]
-            _write_columns(chunk, writer, stream)
-
-
 def _write_chunk(
     rows: Sequence[dict[str, Any]], fields: Sequence[str], writer: Any, stream: IO[str]
 ) -> None:

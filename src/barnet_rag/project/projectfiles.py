@@ -20,6 +20,22 @@ if TYPE_CHECKING:
 _QUARTER_FILE = re.compile(r"^Q([1-4])\.csv$")
 
 
+#: Plan files this large in all make a project whose rating takes a second or more.
+LARGE_PLAN_BYTES = 1_000_000
+
+
+def is_large(root: Path) -> bool:
+    """Plan files of :data:`LARGE_PLAN_BYTES` or more: worth a spinner while it rates (a
+    file that cannot be stat'ed counts nothing; the loader reports it)."""
+    total = 0
+    for path in (root / "plans").glob("*.yaml"):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total >= LARGE_PLAN_BYTES
+
+
 def results_path(root: Path, period: Period) -> Path:
     """Where a quarter's results file lives: ``results/2017-18/Q3.csv``."""
     return root / "results" / period.directory / f"{period.quarter_label}.csv"
