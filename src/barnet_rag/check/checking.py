@@ -240,7 +240,7 @@ def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
     quarter = _Quarter(shown=relative(path, store.root))
     try:
         data = read_bytes(path, quarter.shown, MAX_RESULTS_BYTES)
-        quarter.results, quarter.problems = store.read(period)
+        quarter.results, quarter.problems = store.read(period, data)  # one read
     except InputError as error:
         quarter.problems = error.problems
         return quarter

@@ -333,11 +333,15 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
             self._cache[period] = quarter
         return self._cache[period]
 
-    def read(self, period: Period) -> tuple[QuarterResults, list[Problem]]:
-        """Read one quarter's file, returning the rows that parsed and every problem."""
+    def read(
+        self, period: Period, data: bytes | None = None
+    ) -> tuple[QuarterResults, list[Problem]]:
+        """Read one quarter's file (or parse ``data``, its bytes as the caller read them),
+        returning the rows that parsed and every problem."""
         path = self.files[period]
         shown = relative(path, self.root)
-        data = read_bytes(path, shown, MAX_RESULTS_BYTES)
+        if data is None:
+            data = read_bytes(path, shown, MAX_RESULTS_BYTES)
         results, problems = parse_results(data, shown, self.indicators, self.levels)
         return QuarterResults(period=period, source=shown, results=results), problems
 
