@@ -7,6 +7,7 @@ rated output are the engine's plain dataclasses, re-exported here for library us
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -15,14 +16,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     ModelWrapValidatorHandler,
-    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError, SchemaValidator, core_schema
 
 from barnet_rag.engine.inputs import BARNET_LEVELS, QuarterResults, Result
 from barnet_rag.engine.rated import (
@@ -187,6 +188,10 @@ def _monitor_or_number(value: Any, info: ValidationInfo) -> Any:
 
 
 QuarterTarget = FiniteFloat | Literal["monitor"]
+#: The keys of a year's targets, in the order of their fields.
+TARGET_KEYS = ("annual", "Q1", "Q2", "Q3", "Q4")
+_PERCENT = "percent_written"
+_NONE_WRITTEN: frozenset[str] = frozenset()
 QuarterName = Literal["Q1", "Q2", "Q3", "Q4"]
 
 
@@ -252,26 +257,27 @@ class YearTargets(_Model):
         "condition): one number for every quarter, or {annual, Q1..Q4}.",
         examples=[85, {"annual": 85, "Q3": 84}],
     )
-    _percent_written: frozenset[str] = PrivateAttr(default=frozenset())
-
-    _normalise = field_validator("annual", "Q1", "Q2", "Q3", "Q4", mode="before")(
-        _monitor_or_number
-    )
+    _normalise = field_validator(*TARGET_KEYS, mode="before")(_monitor_or_number)
 
     @model_validator(mode="wrap")
     @classmethod
     def _note_percent_signs(cls, data: Any, handler: ModelWrapValidatorHandler[YearTargets]) -> Any:
+        """Remember the keys written with a ``%`` sign, in the instance's private values
+        (None, the default, when there are none: no dict for each of a plan's years)."""
         targets = handler(data)
-        if isinstance(data, dict):
-            targets._percent_written = frozenset(
+        if isinstance(data, dict) and not targets.__pydantic_private__:
+            written = frozenset(
                 str(k) for k, v in data.items() if isinstance(v, str) and v.strip().endswith("%")
             )
+            if written:
+                object.__setattr__(targets, "__pydantic_private__", {_PERCENT: written})
         return targets
 
     @property
     def percent_written(self) -> frozenset[str]:
         """The keys (``annual``, ``Q1``...) whose target was written as e.g. ``68%``."""
-        return self._percent_written
+        private = self.__pydantic_private__
+        return private[_PERCENT] if private else _NONE_WRITTEN
 
     def for_quarter(self, quarter: int) -> QuarterTarget | None:
         """The quarter's own target, if one is set."""
@@ -295,6 +301,72 @@ def _rebase_quarter(value: Any) -> Any:
         raise ValueError(
             f'{value!r} is not a quarter; write it as 2016/17-Q1 (or Q1-2016, "Q1 2016/17")'
         ) from None
+
+
+#: The types a target or floor may have for :func:`_plain_years` (``monitor`` aside): those
+#: that read the same in lax and strict mode (not bool, not text).
+_PLAIN_TYPES = frozenset({float, int, type(None)})
+
+
+def _is_plain(years: dict[Any, Any]) -> bool:
+    """Whether every year is a mapping of numbers, ``monitor`` and floors of numbers: what
+    :func:`_plain_years` reads as the ordinary way would (text needs
+    :func:`_monitor_or_number`)."""
+    for year in years.values():
+        if year.__class__ is not dict:
+            return False
+        for value in year.values():
+            if value.__class__ in _PLAIN_TYPES or value == "monitor":
+                continue
+            if value.__class__ is not dict or any(
+                floor.__class__ not in _PLAIN_TYPES for floor in value.values()
+            ):
+                return False
+    return True
+
+
+@functools.cache
+def _plain_years() -> SchemaValidator | None:
+    """A validator of ``{year: targets}`` for years of numbers and ``monitor`` only: the
+    model schema of :class:`YearTargets` without its Python validators, which leave such
+    years as they are, so that a year runs no Python. None when the schema is not laid out
+    as expected (then every year takes the ordinary way)."""
+    outer = YearTargets.__pydantic_core_schema__
+    model = outer.get("schema", {})
+    if outer.get("type") != "function-wrap" or model.get("type") != "model":
+        return None
+    fields = dict(model["schema"]["fields"])
+    for key in TARGET_KEYS:
+        field, default = fields[key], fields[key]["schema"]
+        before = default.get("schema", {})
+        if default["type"] != "default" or before.get("function", {}).get("function") is not (
+            _monitor_or_number
+        ):
+            return None
+        fields[key] = {**field, "schema": {**default, "schema": before["schema"]}}
+    plain = {**model, "schema": {**model["schema"], "fields": fields}}
+    plain.pop("post_init", None)
+    return SchemaValidator(core_schema.dict_schema(core_schema.str_schema(), plain))
+
+
+class _PlainYearsFirst:
+    """Validates a plan's ``targets`` with :func:`_plain_years` when every year is plain
+    (:func:`_is_plain`); any other, and any error, the ordinary way, which says where."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_wrap_validator_function(_plain_first, handler(source))
+
+
+def _plain_first(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+    plain = _plain_years() if isinstance(value, dict) and _is_plain(value) else None
+    if plain is not None:
+        try:
+            return plain.validate_python(value)
+        except ValidationError:
+            pass  # the ordinary way words and locates the errors
+    return handler(value)
 
 
 class IndicatorSpc(_Model):
@@ -391,7 +463,7 @@ class Indicator(_Model):
         description="Free text comparing with others, shown in the report.",
         examples=["London 80% (2016/17, LGA)"],
     )
-    targets: dict[str, YearTargets] = Field(
+    targets: Annotated[dict[str, YearTargets], _PlainYearsFirst()] = Field(
         default_factory=dict,
         description="Targets per financial year, keyed by the year written 2017/18. An "
         "indicator with no targets for a year is Monitor that year.",
@@ -440,8 +512,6 @@ class Indicator(_Model):
     @classmethod
     def _year_keys(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            for key in value:
-                parse_financial_year(str(key))
             return {_normal_year(str(k)): v for k, v in value.items()}
         return value
 
@@ -469,7 +539,10 @@ def _year_key(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
+@functools.lru_cache(maxsize=256)
 def _normal_year(text: str) -> str:
+    """``2017-18`` -> ``2017/18``, remembered: every indicator shares the few keys, and
+    reads them without Python's regex (a key that is no year raises each time)."""
     return _year_key(parse_financial_year(text))
 
 
