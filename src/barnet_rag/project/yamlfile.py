@@ -26,8 +26,6 @@ from barnet_rag.errors import Problem
 if TYPE_CHECKING:  # PyYAML is imported only to locate a problem or scan for aliases
     import yaml
 
-#: Characters that start an anchor, an alias or a tag; texts without any need no scan.
-_MARKUP = re.compile(r"[&*!]")
 #: Characters YAML does not allow in a document (PyYAML's reader refuses them, with a line).
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -199,7 +197,7 @@ def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
 
 def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse YAML text safely; return the document, or the problems that stop it."""
-    tab = _TAB_INDENT.search(text)
+    tab = _TAB_INDENT.search(text) if "\t" in text else None
     if tab is not None:
         line = text[: tab.start()].count("\n") + 1
         return None, [
@@ -215,7 +213,7 @@ def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
         problems = _pyyaml_problems(file, text)
         if problems:
             return None, problems
-    if _MARKUP.search(text) is not None:
+    if _has_markup(text):
         problems = _markup_problems(file, text)
         if problems:
             return None, problems
@@ -228,6 +226,11 @@ def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
             Problem("yaml-empty", "the file is empty", file, 1, hint="fill it in or delete it")
         ]
     return YamlDocument(file, data, text), []
+
+
+def _has_markup(text: str) -> bool:
+    """Whether the text holds any of ``& * !`` (three fast scans, far faster than a regex's)."""
+    return "&" in text or "*" in text or "!" in text
 
 
 def _markup_problems(file: str, text: str) -> list[Problem]:
