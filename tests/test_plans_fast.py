@@ -166,3 +166,24 @@ def test_the_collector_is_paused_while_plans_load_and_left_as_it_was(enabled: bo
         assert list(states()) == [False, enabled]
     finally:
         gc.enable()
+
+
+def test_models_given_the_same_keys_share_one_set_which_a_copy_leaves_alone(
+    make_tree: Callable[[dict[str, str]], Path],
+) -> None:
+    root = make_tree({"plans/big.yaml": big_plan("big", 3, {})})
+    plans, _ = load_plans(root)
+    first, second = plans[0][1].indicators[:2]
+    assert first.model_fields_set is second.model_fields_set
+    assert first.targets["2017/18"].model_fields_set == {"annual", "Q1", "Q2", "Q3"}
+    copied = first.model_copy(update={"benchmark": "London 80%"})
+    assert "benchmark" in copied.model_fields_set
+    assert "benchmark" not in second.model_fields_set
+    assert second.model_dump(exclude_unset=True).keys() == {
+        "ref",
+        "title",
+        "type",
+        "polarity",
+        "unit",
+        "targets",
+    }

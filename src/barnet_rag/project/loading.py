@@ -228,6 +228,7 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
         )
     plans: list[tuple[str, Plan]] = []
     problems: list[Problem] = []
+    keys: dict[frozenset[str], set[str]] = {}
     with gc_paused():
         for path in sorted(directory.glob("*.yaml")):
             if (bad_name := name_problem(path, root)) is not None:
@@ -236,6 +237,7 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
             plan, found = load_model(path, root, Plan)
             problems.extend(found)
             if plan is not None:
+                share_keys_given(plan, keys)
                 plans.append((relative(path, root), plan))
         if not plans and not problems:
             problems.append(
@@ -243,6 +245,23 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
             )
         problems.extend(locate(plan_problems(plans), root))
     return plans, problems
+
+
+def share_keys_given(plan: Plan, keys: dict[frozenset[str], set[str]]) -> None:
+    """Let the plan's indicators and years that were given the same keys share one set of
+    them (pydantic's ``model_fields_set``, a set per model: half a large project's plans'
+    memory). Safe for these frozen models: pydantic copies the set before it changes one."""
+    for indicator in plan.indicators:
+        _share_keys(indicator, keys)
+        for targets in indicator.targets.values():
+            _share_keys(targets, keys)
+
+
+def _share_keys(model: BaseModel, keys: dict[frozenset[str], set[str]]) -> None:
+    given = model.__pydantic_fields_set__
+    shared = keys.setdefault(frozenset(given), given)
+    if shared is not given:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
 
 
 @contextmanager
