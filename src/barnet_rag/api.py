@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from barnet_rag.engine.history import Timeline
 from barnet_rag.engine.rating import rate_period
+from barnet_rag.outputs.tabular import collector_paused
 from barnet_rag.periods import Period
 from barnet_rag.project.loading import Project, load_project
 from barnet_rag.project.models import RatedPeriod
@@ -27,7 +29,12 @@ def rate_project(
     project = project or load_project(root)
     selected = project.select(plans)
     project.results.require(period)
-    return rate_period(selected, period, project.results, project.schemes)
+    results = project.results
+    # Quarters are read before the collector is paused: the engine itself builds only
+    # acyclic values, whose collections would find nothing (a quarter of its time).
+    Timeline.of(results, period)
+    with collector_paused():
+        return rate_period(selected, period, results, project.schemes)
 
 
 def rated_frame(

@@ -22,7 +22,7 @@ from itertools import groupby
 from operator import sub
 from typing import NamedTuple, TypeVar
 
-from barnet_rag.engine.history import History, Timeline
+from barnet_rag.engine.history import History, Timeline, later
 from barnet_rag.engine.inputs import IndicatorRule, PlanRule, Results, SpcRule
 from barnet_rag.engine.rated import SpcResult, SpecialCause
 from barnet_rag.periods import Period
@@ -327,12 +327,14 @@ def xmr(
         display_lower=reading.display_lower,
         display_upper=reading.display_upper,
         points=listed,
-        special=[SpecialCause(rule=r, points=i, side=s) for r, i, s in reading.causes],
+        special=[SpecialCause(r, i, s) for r, i, s in reading.causes] if reading.causes else [],
         point_types=reading.point_types,
         target=target,
         baseline_from=baseline_from,
         rebased=rebased,
-        rules=SpcSettings(
+        rules=rules
+        if type(rules) is SpcSettings
+        else SpcSettings(
             rules.shift, rules.trend, rules.two_of_three, rules.min_points, rules.baseline
         ),
     )
@@ -388,6 +390,8 @@ def rules_for(indicator: IndicatorRule, rules: SpcRule | None) -> SpcSettings:
     """The scheme's rules (defaults when None) with the indicator's own ``baseline``."""
     rules = rules or DEFAULT_RULES
     own = None if indicator.spc is None else indicator.spc.baseline
+    if own is None and type(rules) is SpcSettings:
+        return rules
     return SpcSettings(
         shift=rules.shift,
         trend=rules.trend,
@@ -417,11 +421,12 @@ def spc_for_indicator(
     del plan
     if history is None:
         history = Timeline.of(results, period).history(indicator.ref)
-    rebase = () if indicator.spc is None else indicator.spc.rebase
-    broken = history.baseline_start()
-    start = history.baseline_start(rebase)
+    own = indicator.spc
+    broken = history.latest_break()
+    start = broken if own is None else later(broken, history.rebased_at(own.rebase))
+    labels = history.timeline.labels
     return xmr(
-        [(label, value) for _, label, value in history.series(rebase)],
+        [(labels[k], value) for k, value in history.series_from(start)],
         indicator.polarity,
         target,
         unit=indicator.unit,

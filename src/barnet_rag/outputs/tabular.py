@@ -37,8 +37,30 @@ def indicator_fields() -> list[str]:
 
 
 def indicator_rows(indicators: Iterable[RatedIndicator]) -> list[dict[str, Any]]:
-    """One dict per indicator, keyed by the JSON field names."""
-    return [i.model_dump(mode="json") for i in indicators]
+    """One dict per indicator, keyed by the JSON field names (what ``model_dump`` gives)."""
+    from barnet_rag.engine.rated import RatedIndicator
+
+    fields = RatedIndicator.public_fields()
+    columns = RatedIndicator.public_columns(list(indicators))
+    return [dict(zip(fields, cells, strict=True)) for cells in zip(*columns, strict=True)]
+
+
+def write_indicators_csv(
+    indicators: Sequence[RatedIndicator], stream: IO[str], *, header: bool = True
+) -> None:
+    """Write rated indicators as :func:`write_csv` writes :func:`indicator_rows` of them,
+    byte for byte, but straight from their values: no dict per indicator, and the cells of
+    :data:`CHUNK_ROWS` indicators at a time."""
+    from barnet_rag.engine.rated import RatedIndicator
+
+    fields = indicator_fields()
+    writer = csv.writer(stream, lineterminator="\n")
+    if header:
+        writer.writerow(fields)
+    with collector_paused():
+        for start in range(0, len(indicators), CHUNK_ROWS):
+            chunk = indicators[start : start + CHUNK_ROWS]
+            _write_columns(RatedIndicator.public_columns(chunk), writer, stream)
 
 
 #: Rows encoded at a time: bounds the memory of the encoded cells.
