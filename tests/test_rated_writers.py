@@ -95,3 +95,13 @@ def test_no_indicators_write_a_header_and_an_empty_list() -> None:
     stream = io.StringIO()
     jsontext.write_json({"indicators": []}, stream)
     assert stream.getvalue() == '{\n  "indicators": []\n}\n'
+
+
+def test_ratings_without_detail_dump_the_same(repo_root: Path) -> None:
+    """rate and its JSON and CSV rate without traces, SPC points or sparklines: the same
+    public values, from the same rules."""
+    full = rate_project(repo_root, Period(2017, 3))
+    lean = rate_project(repo_root, Period(2017, 3), detail=False)
+    assert lean.model_dump() == full.model_dump()
+    assert all(i.trace is None and i.spc is None and i.recent == [] for i in lean.indicators)
+    assert all(i.trace is not None and i.spc is not None for i in full.indicators)

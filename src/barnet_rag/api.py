@@ -23,9 +23,19 @@ if TYPE_CHECKING:
 
 
 def rate_project(
-    root: Path, period: Period, plans: Sequence[str] = (), project: Project | None = None
+    root: Path,
+    period: Period,
+    plans: Sequence[str] = (),
+    project: Project | None = None,
+    *,
+    detail: bool = True,
 ) -> RatedPeriod:
-    """Rate ``period`` for the project at ``root`` (all plans, or those named)."""
+    """Rate ``period`` for the project at ``root`` (all plans, or those named).
+
+    With ``detail`` false the ratings have no trace, SPC points or sparkline (``explain``,
+    charts, tables and reports read them; JSON and CSV do not carry them), for less time
+    and memory.
+    """
     project = project or load_project(root)
     selected = project.select(plans)
     project.results.require(period)
@@ -34,7 +44,7 @@ def rate_project(
     # acyclic values, whose collections would find nothing (a quarter of its time).
     Timeline.of(results, period)
     with collector_paused():
-        return rate_period(selected, period, results, project.schemes)
+        return rate_period(selected, period, results, project.schemes, detail=detail)
 
 
 def rated_frame(

@@ -86,7 +86,7 @@ def rate(
         from barnet_rag.project.loading import load_project
 
         project = load_project(root)
-        rated = rate_project(root, period, plans, project=project)
+        rated = rate_project(root, period, plans, project=project, detail=False)
         validate_fail_on([i.levels for i in rated.indicators], fail_on)
         if exceptions:
             kept = [i for i in rated.indicators if i.is_exception]
@@ -159,7 +159,7 @@ def rate_csv(
     from barnet_rag.project.projectfiles import is_large
 
     with busy(f"Rating {period}...", slow=is_large(root)):
-        indicators = rate_project(root, period, plans).indicators
+        indicators = rate_project(root, period, plans, detail=False).indicators
     validate_fail_on([i.levels for i in indicators], fail_on)
     if exceptions:
         indicators = [i for i in indicators if i.is_exception]

@@ -31,9 +31,13 @@ from barnet_rag.engine.rated import (
     DotTrace,
     RatedIndicator,
     RatedPeriod,
-    RatingTrace,
+    SpcResult,
+    build_band_trial,
+    build_dot_trace,
+    build_rated_indicator,
+    build_rating_trace,
 )
-from barnet_rag.engine.spc import spc_for_indicator
+from barnet_rag.engine.spc import Reading, spc_for_indicator, spc_reading
 from barnet_rag.engine.summary import Group, summary_rows, tally
 from barnet_rag.periods import Period
 from barnet_rag.terms import Dot, Rag, TargetSource
@@ -263,7 +267,9 @@ def _rag_by(
     for index, band in view.bands:
         conditions = band_conditions(band, standing)
         matched = all(held for _, held in conditions)
-        tried.append(BandTrial(index, band.rag, conditions, matched))
+        tried.append(
+            build_band_trial(index=index, rag=band.rag, conditions=conditions, matched=matched)
+        )
         if matched:
             return Rating(
                 band.rag, counted, standing.shortfall, index, standing, band, tuple(tried)
@@ -320,16 +326,16 @@ def _compare(
         broken=broken_at is not None,
         missing=missing,
     )
-    trace = DotTrace(
-        term,
-        reference_at.label,
-        ref_value,
-        None if reference is None else reference.label,
-        tolerance[0],
-        tolerance[1],
-        None if value is None or ref_value is None else _tidy(value - ref_value),
-        None if broken_at is None else history.timeline.labels[broken_at],
-        outcome,
+    trace = build_dot_trace(
+        term=term,
+        reference_period=reference_at.label,
+        reference_value=ref_value,
+        reference_label=None if reference is None else reference.label,
+        tolerance=tolerance[0],
+        tolerance_source=tolerance[1],
+        change=None if value is None or ref_value is None else _tidy(value - ref_value),
+        break_period=None if broken_at is None else history.timeline.labels[broken_at],
+        outcome=outcome,
     )
     return reference, trace
 
@@ -343,11 +349,15 @@ def rate_indicator(
     *,
     timeline: Timeline | None = None,
     view: SchemeView | None = None,
+    detail: bool = True,
 ) -> RatedIndicator:
     """Rate one indicator for one period: target, RAG, both DOTs and the trace behind them.
 
     ``timeline`` is the quarters up to ``period``, and ``view`` the scheme's
     :class:`SchemeView`, when the caller has worked them out already (for many indicators).
+    With ``detail`` false the rating has no trace, no SPC points and no sparkline (``trace``
+    and ``spc`` None, ``recent`` empty), which JSON and CSV do not carry: the same rules,
+    in less time and memory.
     """
     if timeline is None:
         timeline = Timeline.of(results, period)
@@ -388,28 +398,37 @@ def rate_indicator(
     )
     rag, counted, standing = rating.rag, rating.counted, rating.standing
     last_reported = history.last_reported(period) if long.outcome == "no comparison" else None
-    spc = spc_for_indicator(
-        indicator, plan, period, results, target.value, rules=view.spc, history=history
-    )
+    spc: SpcResult | None = None
+    if detail:
+        spc = spc_for_indicator(
+            indicator, plan, period, results, target.value, rules=view.spc, history=history
+        )
+        reading: SpcResult | Reading = spc
+    else:
+        reading = spc_reading(indicator, history, target.value, view.spc)
     band_index = rating.band_index
-    trace = RatingTrace(
-        target_source=target.source,
-        target_year=timeline.financial_year,
-        interval=interval[0],
-        interval_source=interval[1],
-        counted_value=counted,
-        met=None if standing is None else standing.met,
-        shortfall=None if standing is None else standing.shortfall,
-        band_index=band_index,
-        band=None if band_index is None else scheme.bands[band_index],
-        dots=[short, long],
-        floor=floor,
-        points=None if standing is None else standing.points,
-        floor_met=None if standing is None else standing.floor_met,
-        tried=list(rating.tried),
-        implicit_met=standing is not None and band_index is None,
+    trace = (
+        build_rating_trace(
+            target_source=target.source,
+            target_year=timeline.financial_year,
+            interval=interval[0],
+            interval_source=interval[1],
+            counted_value=counted,
+            met=None if standing is None else standing.met,
+            shortfall=None if standing is None else standing.shortfall,
+            band_index=band_index,
+            band=None if band_index is None else scheme.bands[band_index],
+            dots=[short, long],
+            floor=floor,
+            points=None if standing is None else standing.points,
+            floor_met=None if standing is None else standing.floor_met,
+            tried=list(rating.tried),
+            implicit_met=standing is not None and band_index is None,
+        )
+        if detail
+        else None
     )
-    return RatedIndicator(
+    return build_rated_indicator(
         plan=plan.plan,
         ref=indicator.ref,
         title=indicator.title,
@@ -440,12 +459,12 @@ def rate_indicator(
         last_reported_label=None if last_reported is None else last_reported[1].label,
         last_reported_period=None if last_reported is None else str(last_reported[0]),
         comparable=True if current is None else current.comparable,
-        variation=spc.variation,
-        assurance=spc.assurance,
-        spc_centre=spc.centre,
-        spc_lower=spc.display_lower,
-        spc_upper=spc.display_upper,
-        recent=history.recent(SPARKLINE_QUARTERS),
+        variation=reading.variation,
+        assurance=reading.assurance,
+        spc_centre=reading.centre,
+        spc_lower=reading.display_lower,
+        spc_upper=reading.display_upper,
+        recent=history.recent(SPARKLINE_QUARTERS) if detail else [],
         spc=spc,
         decimals=0 if current is None else current.decimals,
         previous_decimals=0 if previous is None else previous.decimals,
@@ -488,10 +507,13 @@ def rate_period(
     period: Period,
     results: Results,
     schemes: Mapping[str, SchemeRule],
+    *,
+    detail: bool = True,
 ) -> RatedPeriod:
     """Rate every active indicator of ``plans`` for ``period``, with a Table 1 row per plan.
 
-    A total row follows when more than one plan is rated.
+    A total row follows when more than one plan is rated. ``detail`` as for
+    :func:`rate_indicator`.
     """
     timeline = Timeline.of(results, period)
     views: dict[str, SchemeView] = {}
@@ -502,7 +524,16 @@ def rate_period(
         if view is None or view.scheme is not scheme:
             view = views[plan.scheme] = SchemeView.of(scheme)
         rated = [
-            rate_indicator(plan, indicator, period, results, scheme, timeline=timeline, view=view)
+            rate_indicator(
+                plan,
+                indicator,
+                period,
+                results,
+                scheme,
+                timeline=timeline,
+                view=view,
+                detail=detail,
+            )
             for indicator in plan.indicators
             if is_active(indicator, period)
         ]

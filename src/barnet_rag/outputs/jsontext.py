@@ -12,6 +12,7 @@ value this module does not know is handed to :func:`json.dumps` itself.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import IO, Any
@@ -104,17 +105,21 @@ def _rated(items: Sequence[Plain], level: int) -> Iterator[str]:
     if not fields:
         yield from _array([{} for _ in items], level)
         return
-    # Each field's line start, e.g. ',\n      "ref": ', and the text that closes an item.
-    starts = [",\n" + " " * (_INDENT * (level + 2)) + encode_basestring(f) + ": " for f in fields]
-    starts[0] = "{" + starts[0][1:]
-    close = "\n" + " " * (_INDENT * (level + 1)) + "}"
+    # Each item is its fields' texts put into one template: '{\n      "plan": %s,\n ...}'.
+    template = (
+        "{"
+        + ",".join(
+            "\n" + " " * (_INDENT * (level + 2)) + encode_basestring(f).replace("%", "%%") + ": %s"
+            for f in fields
+        )
+        + "\n"
+        + " " * (_INDENT * (level + 1))
+        + "}"
+    )
     for begin in range(0, len(items), CHUNK):
         chunk = items[begin : begin + CHUNK]
         columns = [_encoded(column, level + 2) for column in kind.public_columns(chunk)]
-        texts = [
-            "".join([part for pair in zip(starts, cells, strict=True) for part in pair]) + close
-            for cells in zip(*columns, strict=True)
-        ]
+        texts = [template % cells for cells in zip(*columns, strict=True)]
         yield ("[" if begin == 0 else ",") + inner + ("," + inner).join(texts)
     yield "\n" + " " * (_INDENT * level) + "]"
 
@@ -124,6 +129,9 @@ def _encoded(column: list[Any], level: int) -> list[str]:
     kinds = set(map(type, column))
     if kinds <= {str, type(None)}:
         return [_LITERALS[v] if v is None else encode_basestring(v) for v in column]
+    if kinds <= {float, type(None)} and all(map(_finite, filter(None, column))):
+        text = float.__repr__  # what json.dumps writes for a finite float
+        return ["null" if v is None else text(v) for v in column]
     if kinds <= {int, float, type(None)}:
         return [_LITERALS[v] if v is None else _number(v) for v in column]
     if kinds <= {bool, type(None)}:
@@ -138,6 +146,7 @@ def _number(value: float) -> str:
 
 
 _INFINITE = (float("inf"), float("-inf"))
+_finite = math.isfinite
 
 
 def _scalar(value: Any, level: int) -> str:
