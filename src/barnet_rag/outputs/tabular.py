@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
+
+from barnet_rag.outputs.collector import collector_paused
 
 if TYPE_CHECKING:  # the models import pydantic; the columnar path writes without them
     from barnet_rag.project.models import RatedIndicator
@@ -68,20 +68,6 @@ CHUNK_ROWS = 10_000
 #: Text that needs :func:`_text_cell` or quoting: a formula start at the beginning of a
 #: cell (cells are joined with NUL) or a character the csv module quotes or we rewrite.
 _NEEDS_WORK = re.compile('(?:^|\0)[=+\\-@\t\r]|[\r\n",]')
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a block that builds millions of small
-    acyclic objects (cells, rows, tuples): collections they trigger find nothing and
-    cost a third of the time. The collector's state is restored afterwards."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def write_csv(
