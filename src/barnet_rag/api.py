@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from barnet_rag.engine.history import Timeline
 from barnet_rag.engine.rating import rate_period
+from barnet_rag.outputs.collector import collector_paused
 from barnet_rag.periods import Period
 from barnet_rag.project.loading import Project, load_project
 from barnet_rag.project.models import RatedPeriod
@@ -21,13 +23,28 @@ if TYPE_CHECKING:
 
 
 def rate_project(
-    root: Path, period: Period, plans: Sequence[str] = (), project: Project | None = None
+    root: Path,
+    period: Period,
+    plans: Sequence[str] = (),
+    project: Project | None = None,
+    *,
+    detail: bool = True,
 ) -> RatedPeriod:
-    """Rate ``period`` for the project at ``root`` (all plans, or those named)."""
+    """Rate ``period`` for the project at ``root`` (all plans, or those named).
+
+    With ``detail`` false the ratings have no trace, SPC points or sparkline (``explain``,
+    charts, tables and reports read them; JSON and CSV do not carry them), for less time
+    and memory.
+    """
     project = project or load_project(root)
     selected = project.select(plans)
     project.results.require(period)
-    return rate_period(selected, period, project.results, project.schemes)
+    results = project.results
+    # Quarters are read before the collector is paused: the engine itself builds only
+    # acyclic values, whose collections would find nothing (a quarter of its time).
+    Timeline.of(results, period)
+    with collector_paused():
+        return rate_period(selected, period, results, project.schemes, detail=detail)
 
 
 def rated_frame(

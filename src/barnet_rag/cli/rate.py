@@ -80,21 +80,22 @@ def rate(
     elif output_format == "table":
         rate_table(period, root, plans, exceptions, fail_on)
     else:
-        import json
-
         from barnet_rag.api import rate_project
+        from barnet_rag.outputs.jsontext import json_texts
         from barnet_rag.project.actions import action_records, load_all_actions
         from barnet_rag.project.loading import load_project
 
         project = load_project(root)
-        rated = rate_project(root, period, plans, project=project)
+        rated = rate_project(root, period, plans, project=project, detail=False)
         validate_fail_on([i.levels for i in rated.indicators], fail_on)
         if exceptions:
             kept = [i for i in rated.indicators if i.is_exception]
             rated = rated.model_copy(update={"indicators": kept})
-        payload = rated.model_dump()
+        payload = rated.model_outline("indicators")
         payload["actions"] = action_records(load_all_actions(root, project.select(plans)))
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        for text in json_texts(payload):
+            click.echo(text, nl=False)
+        click.echo()
         check_fail_on([(i.ref, i.rag, i.levels) for i in rated.indicators], fail_on)
 
 
@@ -154,15 +155,15 @@ def rate_csv(
     """One CSV row per indicator, with the public field names as columns."""
     from barnet_rag.api import rate_project
     from barnet_rag.cli.progress import busy
-    from barnet_rag.outputs.tabular import indicator_fields, indicator_rows, write_csv
+    from barnet_rag.outputs.tabular import write_indicators_csv
     from barnet_rag.project.projectfiles import is_large
 
     with busy(f"Rating {period}...", slow=is_large(root)):
-        indicators = rate_project(root, period, plans).indicators
+        indicators = rate_project(root, period, plans, detail=False).indicators
     validate_fail_on([i.levels for i in indicators], fail_on)
     if exceptions:
         indicators = [i for i in indicators if i.is_exception]
-    write_csv(indicator_rows(indicators), indicator_fields(), sys.stdout)
+    write_indicators_csv(indicators, sys.stdout)
     check_fail_on([(i.ref, i.rag, i.levels) for i in indicators], fail_on)
 
 

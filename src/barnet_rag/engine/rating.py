@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
-from barnet_rag.engine.history import History, Timeline
+from barnet_rag.engine.history import History, Reference, Timeline
 from barnet_rag.engine.inputs import (
     BARNET_LEVELS,
     BandRule,
@@ -24,15 +24,20 @@ from barnet_rag.engine.inputs import (
     Result,
     Results,
     SchemeRule,
+    YearTargetsRule,
 )
 from barnet_rag.engine.rated import (
     BandTrial,
     DotTrace,
     RatedIndicator,
     RatedPeriod,
-    RatingTrace,
+    SpcResult,
+    build_band_trial,
+    build_dot_trace,
+    build_rated_indicator,
+    build_rating_trace,
 )
-from barnet_rag.engine.spc import spc_for_indicator
+from barnet_rag.engine.spc import Reading, spc_for_indicator, spc_reading
 from barnet_rag.engine.summary import Group, summary_rows, tally
 from barnet_rag.periods import Period
 from barnet_rag.terms import Dot, Rag, TargetSource
@@ -108,13 +113,16 @@ def effective_bands(scheme: SchemeRule) -> list[tuple[int | None, BandRule]]:
     return bands
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetChoice:
     """The target that applies to one quarter, and where it came from."""
 
     value: float | None
     source: TargetSource
     annual: str | None
+
+
+_NO_TARGETS = TargetChoice(None, "no targets", None)
 
 
 def format_number(value: float) -> str:
@@ -124,12 +132,16 @@ def format_number(value: float) -> str:
 
 def choose_target(indicator: IndicatorRule, period: Period) -> TargetChoice:
     """The quarter's target if set, else a numeric annual target, else Monitor (section 2)."""
-    year = indicator.targets_for(period.year)
+    return _target_in(indicator.targets_for(period.year), period.quarter)
+
+
+def _target_in(year: YearTargetsRule | None, quarter_number: int) -> TargetChoice:
+    """:func:`choose_target` given the year's targets (None: none for the year)."""
     if year is None:
-        return TargetChoice(None, "no targets", None)
+        return _NO_TARGETS
     annual = year.annual
     annual_text = format_number(annual) if isinstance(annual, float) else annual
-    quarter = year.for_quarter(period.quarter)
+    quarter = year.for_quarter(quarter_number)
     if isinstance(quarter, float | int):
         return TargetChoice(float(quarter), "quarter", annual_text)
     if quarter == "monitor":
@@ -227,19 +239,37 @@ def rag_for(
     floor: float | None = None,
 ) -> Rating:
     """The rating of one result by the scheme's bands (DESIGN sections 4-5)."""
+    return _rag_by(
+        value, target, interval, polarity, dot_long, dot_short, floor, SchemeView.of(scheme)
+    )
+
+
+def _rag_by(
+    value: float | None,
+    target: float | None,
+    interval: float,
+    polarity: str,
+    dot_long: Dot,
+    dot_short: Dot,
+    floor: float | None,
+    view: SchemeView,
+) -> Rating:
+    """:func:`rag_for` with the scheme's bands worked out already."""
     if value is None:
-        return Rating("Not reported")
+        return _NOT_REPORTED
     if target is None:
-        return Rating("Monitor")
-    allowance = interval if scheme.survey_tolerance else 0.0
+        return _MONITOR
+    allowance = interval if view.survey_tolerance else 0.0
     bigger = polarity == "bigger"
     counted = _tidy(value + allowance if bigger else value - allowance)
     standing = standing_for(counted, target, floor, polarity, dot_short, dot_long)
     tried: list[BandTrial] = []
-    for index, band in effective_bands(scheme):
+    for index, band in view.bands:
         conditions = band_conditions(band, standing)
         matched = all(held for _, held in conditions)
-        tried.append(BandTrial(index, band.rag, conditions, matched))
+        tried.append(
+            build_band_trial(index=index, rag=band.rag, conditions=conditions, matched=matched)
+        )
         if matched:
             return Rating(
                 band.rag, counted, standing.shortfall, index, standing, band, tuple(tried)
@@ -247,23 +277,46 @@ def rag_for(
     raise AssertionError("a scheme's last band matches everything")  # pragma: no cover
 
 
-def _value(result: Result | None) -> float | None:
-    return None if result is None else result.value
+class SchemeView:
+    """What rating reads of a scheme, worked out once per scheme rather than per indicator:
+    the bands tried in order, the levels and their labels, and the SPC rules."""
+
+    __slots__ = ("scheme", "bands", "levels", "labels", "survey_tolerance", "spc")
+
+    def __init__(self, scheme: SchemeRule) -> None:
+        self.scheme = scheme
+        self.bands = effective_bands(scheme)
+        self.levels = tuple(scheme_levels(scheme))
+        self.labels: dict[str, str] = {}
+        for level in reversed(self.levels):  # the first level with a code gives its label
+            self.labels[level.code] = level.label
+        self.survey_tolerance = scheme.survey_tolerance
+        self.spc = scheme.spc
+
+    @classmethod
+    def of(cls, scheme: SchemeRule) -> SchemeView:
+        """The view of ``scheme``."""
+        return cls(scheme)
+
+
+_NOT_REPORTED = Rating("Not reported")
+_MONITOR = Rating("Monitor")
 
 
 def _compare(
-    term: str,
+    term: Literal["short", "long"],
+    rows: Sequence[Result | None],
+    reference_at: Reference,
     history: History,
     indicator: IndicatorRule,
-    period: Period,
-    reference_period: Period,
     value: float | None,
     interval: tuple[float, str],
     missing: Dot,
 ) -> tuple[Result | None, DotTrace]:
-    reference = history.at(reference_period)
-    broken_at = history.break_between(reference_period, period)
-    ref_value = _value(reference)
+    k = reference_at.at
+    reference = None if k is None else rows[k]
+    broken_at = history.break_in(reference_at.span)
+    ref_value = None if reference is None else reference.value
     tolerance = dot_tolerance_for(indicator, interval, ref_value)
     outcome = direction(
         value,
@@ -273,15 +326,15 @@ def _compare(
         broken=broken_at is not None,
         missing=missing,
     )
-    trace = DotTrace(
-        term="short" if term == "short" else "long",
-        reference_period=str(reference_period),
+    trace = build_dot_trace(
+        term=term,
+        reference_period=reference_at.label,
         reference_value=ref_value,
         reference_label=None if reference is None else reference.label,
         tolerance=tolerance[0],
         tolerance_source=tolerance[1],
         change=None if value is None or ref_value is None else _tidy(value - ref_value),
-        break_period=None if broken_at is None else str(broken_at),
+        break_period=None if broken_at is None else history.timeline.labels[broken_at],
         outcome=outcome,
     )
     return reference, trace
@@ -295,72 +348,87 @@ def rate_indicator(
     scheme: SchemeRule,
     *,
     timeline: Timeline | None = None,
+    view: SchemeView | None = None,
+    detail: bool = True,
 ) -> RatedIndicator:
     """Rate one indicator for one period: target, RAG, both DOTs and the trace behind them.
 
-    ``timeline`` is the quarters up to ``period``, when the caller has read them already.
+    ``timeline`` is the quarters up to ``period``, and ``view`` the scheme's
+    :class:`SchemeView`, when the caller has worked them out already (for many indicators).
+    With ``detail`` false the rating has no trace, no SPC points and no sparkline (``trace``
+    and ``spc`` None, ``recent`` empty), which JSON and CSV do not carry: the same rules,
+    in less time and memory.
     """
-    history = (timeline or Timeline.of(results, period)).history(indicator.ref)
-    current = history.at(period)
-    value = _value(current)
+    if timeline is None:
+        timeline = Timeline.of(results, period)
+    if view is None:
+        view = SchemeView.of(scheme)
+    history = timeline.history(indicator.ref)
+    rows = history.rows
+    k = timeline.at_period
+    current = None if k is None else rows[k]
+    value = None if current is None else current.value
     interval = interval_for(indicator, plan, value)
-    target = choose_target(indicator, period)
+    year = indicator.targets_for(period.year)
+    target = _target_in(year, period.quarter)
     previous, short = _compare(
-        "short",
-        history,
-        indicator,
-        period,
-        period.previous(),
-        value,
-        interval,
-        "not reported",
+        "short", rows, timeline.previous, history, indicator, value, interval, "not reported"
     )
     new_this_year = indicator.since == period.year
     last_year, long = _compare(
         "long",
+        rows,
+        timeline.last_year,
         history,
         indicator,
-        period,
-        period.last_year(),
         value,
         interval,
         "new" if new_this_year else "no comparison",
     )
-    floor = floor_for(indicator, period) if target.value is not None else None
-    rating = rag_for(
+    floor = None if target.value is None or year is None else year.floor_for(period.quarter)
+    rating = _rag_by(
         value,
         target.value,
         interval[0],
         indicator.polarity,
         long.outcome,
-        scheme,
-        dot_short=short.outcome,
-        floor=floor,
+        short.outcome,
+        floor,
+        view,
     )
     rag, counted, standing = rating.rag, rating.counted, rating.standing
-    levels = tuple(scheme_levels(scheme))
     last_reported = history.last_reported(period) if long.outcome == "no comparison" else None
-    spc = spc_for_indicator(
-        indicator, plan, period, results, target.value, rules=scheme.spc, history=history
+    spc: SpcResult | None = None
+    if detail:
+        spc = spc_for_indicator(
+            indicator, plan, period, results, target.value, rules=view.spc, history=history
+        )
+        reading: SpcResult | Reading = spc
+    else:
+        reading = spc_reading(indicator, history, target.value, view.spc)
+    band_index = rating.band_index
+    trace = (
+        build_rating_trace(
+            target_source=target.source,
+            target_year=timeline.financial_year,
+            interval=interval[0],
+            interval_source=interval[1],
+            counted_value=counted,
+            met=None if standing is None else standing.met,
+            shortfall=None if standing is None else standing.shortfall,
+            band_index=band_index,
+            band=None if band_index is None else scheme.bands[band_index],
+            dots=[short, long],
+            floor=floor,
+            points=None if standing is None else standing.points,
+            floor_met=None if standing is None else standing.floor_met,
+            tried=list(rating.tried),
+            implicit_met=standing is not None and band_index is None,
+        )
+        if detail
+        else None
     )
-    trace = RatingTrace(
-        target_source=target.source,
-        target_year=period.financial_year,
-        interval=interval[0],
-        interval_source=interval[1],
-        counted_value=counted,
-        met=None if standing is None else standing.met,
-        shortfall=None if standing is None else standing.shortfall,
-        band_index=rating.band_index,
-        band=None if rating.band_index is None else scheme.bands[rating.band_index],
-        dots=[short, long],
-        floor=floor,
-        points=None if standing is None else standing.points,
-        floor_met=None if standing is None else standing.floor_met,
-        tried=list(rating.tried),
-        implicit_met=standing is not None and rating.band_index is None,
-    )
-    return RatedIndicator(
+    return build_rated_indicator(
         plan=plan.plan,
         ref=indicator.ref,
         title=indicator.title,
@@ -374,9 +442,9 @@ def rate_indicator(
         tolerance=long.tolerance,
         rag=rag,
         published_rag=None if current is None else current.published_rag,
-        previous_value=_value(previous),
+        previous_value=None if previous is None else previous.value,
         dot_short=short.outcome,
-        last_year_value=_value(last_year),
+        last_year_value=None if last_year is None else last_year.value,
         last_year_label=None if last_year is None else last_year.label,
         dot_long=long.outcome,
         previous_label=None if previous is None else previous.label,
@@ -391,25 +459,21 @@ def rate_indicator(
         last_reported_label=None if last_reported is None else last_reported[1].label,
         last_reported_period=None if last_reported is None else str(last_reported[0]),
         comparable=True if current is None else current.comparable,
-        variation=spc.variation,
-        assurance=spc.assurance,
-        spc_centre=spc.centre,
-        spc_lower=spc.display_lower,
-        spc_upper=spc.display_upper,
-        recent=history.recent(SPARKLINE_QUARTERS),
+        variation=reading.variation,
+        assurance=reading.assurance,
+        spc_centre=reading.centre,
+        spc_lower=reading.display_lower,
+        spc_upper=reading.display_upper,
+        recent=history.recent(SPARKLINE_QUARTERS) if detail else [],
         spc=spc,
         decimals=0 if current is None else current.decimals,
         previous_decimals=0 if previous is None else previous.decimals,
         last_year_decimals=0 if last_year is None else last_year.decimals,
         trace=trace,
-        rag_label=_label(rag, levels),
+        rag_label=view.labels.get(rag, rag),
         tolerance_short=short.tolerance,
-        levels=levels,
+        levels=view.levels,
     )
-
-
-def _label(rag: str, levels: Sequence[LevelRule]) -> str:
-    return next((level.label for level in levels if level.code == rag), rag)
 
 
 def floor_for(indicator: IndicatorRule, period: Period) -> float | None:
@@ -443,21 +507,37 @@ def rate_period(
     period: Period,
     results: Results,
     schemes: Mapping[str, SchemeRule],
+    *,
+    detail: bool = True,
 ) -> RatedPeriod:
     """Rate every active indicator of ``plans`` for ``period``, with a Table 1 row per plan.
 
-    A total row follows when more than one plan is rated.
+    A total row follows when more than one plan is rated. ``detail`` as for
+    :func:`rate_indicator`.
     """
     timeline = Timeline.of(results, period)
+    views: dict[str, SchemeView] = {}
     groups: list[Group[RatedIndicator]] = []
     for plan in plans:
         scheme = schemes[plan.scheme]
+        view = views.get(plan.scheme)
+        if view is None or view.scheme is not scheme:
+            view = views[plan.scheme] = SchemeView.of(scheme)
         rated = [
-            rate_indicator(plan, indicator, period, results, scheme, timeline=timeline)
+            rate_indicator(
+                plan,
+                indicator,
+                period,
+                results,
+                scheme,
+                timeline=timeline,
+                view=view,
+                detail=detail,
+            )
             for indicator in plan.indicators
             if is_active(indicator, period)
         ]
-        groups.append(Group(plan.plan, plan.committee, rated, tuple(scheme_levels(scheme))))
+        groups.append(Group(plan.plan, plan.committee, rated, view.levels))
     return RatedPeriod(
         period=str(period),
         indicators=[i for group in groups for i in group.indicators],

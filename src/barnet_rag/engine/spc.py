@@ -15,16 +15,16 @@ and later points are judged against them (Making Data Count's advice).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
 from operator import sub
 from typing import NamedTuple, TypeVar
 
-from barnet_rag.engine.history import History, Timeline
+from barnet_rag.engine.history import History, Timeline, later
 from barnet_rag.engine.inputs import IndicatorRule, PlanRule, Results, SpcRule
-from barnet_rag.engine.rated import SpcResult, SpecialCause
+from barnet_rag.engine.rated import SpcResult, SpecialCause, build_spc_result, build_special_cause
 from barnet_rag.periods import Period
 from barnet_rag.terms import Assurance, PointType, RuleName, Side, Variation
 
@@ -87,12 +87,21 @@ def scaled(value: float) -> int:
     Far from a half-millionth, rounding the float product gives the same whole number as
     rounding the exact decimal value; the rest (rare) goes the exact way.
     """
-    product = value * 1e6
-    if -_FAST_LIMIT < product < _FAST_LIMIT:
-        nearest = round(product)
-        if -0.25 < product - nearest < 0.25:
-            return nearest
-    return int(_exact(value) * _SCALE)
+    return scaled_all((value,))[0]
+
+
+def scaled_all(values: Iterable[float]) -> list[int]:
+    """:func:`scaled` of each value (one loop for a whole series)."""
+    found: list[int] = []
+    for value in values:
+        product = value * 1e6
+        if -_FAST_LIMIT < product < _FAST_LIMIT:
+            nearest = round(product)
+            if -0.25 < product - nearest < 0.25:
+                found.append(nearest)
+                continue
+        found.append(int(_exact(value) * _SCALE))
+    return found
 
 
 #: A point's side of the centre (or a step's direction) as a code: up/high, down/low, level.
@@ -309,16 +318,37 @@ def xmr(
     the unclipped limits. ``baseline_from`` is where the series starts after a break,
     ``rebased`` true when that break is a rebase of the process, not a method change.
     """
-    rules = rules or DEFAULT_RULES
     listed = [(label, float(value)) for label, value in points]
-    reading = read_scaled(
-        [scaled(v) for _, v in listed],
+    return _read_points(listed, polarity, target, unit, rules, baseline_from, rebased)
+
+
+def _read_values(
+    values: list[float], polarity: str, target: float | None, unit: str, rules: SpcRule
+) -> Reading:
+    """The reading of a series of float values against a target (what :func:`xmr` reads)."""
+    return read_scaled(
+        scaled_all(values),
         polarity,
-        None if target is None or len(listed) < rules.min_points else scaled(target),
+        None if target is None or len(values) < rules.min_points else scaled(target),
         unit,
         rules,
     )
-    return SpcResult(
+
+
+def _read_points(
+    listed: list[tuple[str, float]],
+    polarity: str,
+    target: float | None,
+    unit: str,
+    rules: SpcRule | None,
+    baseline_from: str | None,
+    rebased: bool,
+) -> SpcResult:
+    """:func:`xmr` of points whose values are floats already."""
+    rules = rules or DEFAULT_RULES
+    reading = _read_values([v for _, v in listed], polarity, target, unit, rules)
+    causes = reading.causes
+    return build_spc_result(
         variation=reading.variation,
         assurance=reading.assurance,
         centre=reading.centre,
@@ -327,12 +357,16 @@ def xmr(
         display_lower=reading.display_lower,
         display_upper=reading.display_upper,
         points=listed,
-        special=[SpecialCause(rule=r, points=i, side=s) for r, i, s in reading.causes],
+        special=[build_special_cause(rule=r, points=i, side=s) for r, i, s in causes]
+        if causes
+        else [],
         point_types=reading.point_types,
         target=target,
         baseline_from=baseline_from,
         rebased=rebased,
-        rules=SpcSettings(
+        rules=rules
+        if type(rules) is SpcSettings
+        else SpcSettings(
             rules.shift, rules.trend, rules.two_of_three, rules.min_points, rules.baseline
         ),
     )
@@ -388,6 +422,8 @@ def rules_for(indicator: IndicatorRule, rules: SpcRule | None) -> SpcSettings:
     """The scheme's rules (defaults when None) with the indicator's own ``baseline``."""
     rules = rules or DEFAULT_RULES
     own = None if indicator.spc is None else indicator.spc.baseline
+    if own is None and type(rules) is SpcSettings:
+        return rules
     return SpcSettings(
         shift=rules.shift,
         trend=rules.trend,
@@ -417,18 +453,43 @@ def spc_for_indicator(
     del plan
     if history is None:
         history = Timeline.of(results, period).history(indicator.ref)
-    rebase = () if indicator.spc is None else indicator.spc.rebase
-    broken = history.baseline_start()
-    start = history.baseline_start(rebase)
-    return xmr(
-        [(label, value) for _, label, value in history.series(rebase)],
+    start, broken, series = _baseline_series(indicator, history)
+    labels = history.timeline.labels
+    return _read_points(
+        [(labels[k], float(value)) for k, value in series],
         indicator.polarity,
         target,
-        unit=indicator.unit,
-        rules=rules_for(indicator, rules),
-        baseline_from=None if start is None else str(start),
-        rebased=start is not None and start != broken,
+        indicator.unit,
+        rules_for(indicator, rules),
+        None if start is None else str(start),
+        start is not None and start != broken,
     )
+
+
+def spc_reading(
+    indicator: IndicatorRule, history: History, target: float | None, rules: SpcRule | None
+) -> Reading:
+    """The limits, variation and assurance of :func:`spc_for_indicator` as plain values,
+    without the points and patterns that only charts and ``explain`` show."""
+    series = _baseline_series(indicator, history)[2]
+    return _read_values(
+        [float(value) for _, value in series],
+        indicator.polarity,
+        target,
+        indicator.unit,
+        rules_for(indicator, rules),
+    )
+
+
+def _baseline_series(
+    indicator: IndicatorRule, history: History
+) -> tuple[Period | None, Period | None, list[tuple[int, float]]]:
+    """Where the baseline in force starts, the latest method change (None: none), and the
+    series from the baseline's start: (position, value) of each result with a value."""
+    own = indicator.spc
+    broken = history.latest_break()
+    start = broken if own is None else later(broken, history.rebased_at(own.rebase))
+    return start, broken, history.series_from(start)
 
 
 def describe(cause: SpecialCause, labels: Sequence[str]) -> str:
@@ -465,5 +526,6 @@ __all__ = [
     "series_for",
     "special_causes",
     "spc_for_indicator",
+    "spc_reading",
     "xmr",
 ]

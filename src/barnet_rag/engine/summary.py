@@ -24,7 +24,7 @@ def half_up_percent(count: int, total: int) -> int:
     return (200 * count + total) // (2 * total)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Share:
     """A count and its half-up whole percent of the row's rated (or with-DOT) indicators."""
 
@@ -32,7 +32,7 @@ class Share:
     percent: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LevelShare:
     """One level's column of a Table 1 row: its code and label, count and percent."""
 
@@ -151,7 +151,7 @@ def tally(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group(Generic[R]):
     """One plan's rated indicators and its scheme's levels, for its Table 1 row."""
 

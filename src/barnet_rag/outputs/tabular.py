@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
+
+from barnet_rag.outputs.collector import collector_paused
 
 if TYPE_CHECKING:  # the models import pydantic; the columnar path writes without them
     from barnet_rag.project.models import RatedIndicator
@@ -37,8 +37,30 @@ def indicator_fields() -> list[str]:
 
 
 def indicator_rows(indicators: Iterable[RatedIndicator]) -> list[dict[str, Any]]:
-    """One dict per indicator, keyed by the JSON field names."""
-    return [i.model_dump(mode="json") for i in indicators]
+    """One dict per indicator, keyed by the JSON field names (what ``model_dump`` gives)."""
+    from barnet_rag.engine.rated import RatedIndicator
+
+    fields = RatedIndicator.public_fields()
+    columns = RatedIndicator.public_columns(list(indicators))
+    return [dict(zip(fields, cells, strict=True)) for cells in zip(*columns, strict=True)]
+
+
+def write_indicators_csv(
+    indicators: Sequence[RatedIndicator], stream: IO[str], *, header: bool = True
+) -> None:
+    """Write rated indicators as :func:`write_csv` writes :func:`indicator_rows` of them,
+    byte for byte, but straight from their values: no dict per indicator, and the cells of
+    :data:`CHUNK_ROWS` indicators at a time."""
+    from barnet_rag.engine.rated import RatedIndicator
+
+    fields = indicator_fields()
+    writer = csv.writer(stream, lineterminator="\n")
+    if header:
+        writer.writerow(fields)
+    with collector_paused():
+        for start in range(0, len(indicators), CHUNK_ROWS):
+            chunk = indicators[start : start + CHUNK_ROWS]
+            _write_columns(RatedIndicator.public_columns(chunk), writer, stream)
 
 
 #: Rows encoded at a time: bounds the memory of the encoded cells.
@@ -46,20 +68,6 @@ CHUNK_ROWS = 10_000
 #: Text that needs :func:`_text_cell` or quoting: a formula start at the beginning of a
 #: cell (cells are joined with NUL) or a character the csv module quotes or we rewrite.
 _NEEDS_WORK = re.compile('(?:^|\0)[=+\\-@\t\r]|[\r\n",]')
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a block that builds millions of small
-    acyclic objects (cells, rows, tuples): collections they trigger find nothing and
-    cost a third of the time. The collector's state is restored afterwards."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def write_csv(
