@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from barnet_rag.engine.rating import format_number
 from barnet_rag.errors import Problem
 from barnet_rag.periods import Period
-from barnet_rag.project.models import Indicator, Plan, QuarterResults
+from barnet_rag.project.models import Indicator, Plan, QuarterResults, Result
 
 #: How far a result may move from the previous one before ``check`` asks about its scale.
 SCALE_FACTOR = 10
@@ -79,81 +79,98 @@ def target_fractions(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
     return problems
 
 
-def result_slips(
-    indicators: Mapping[str, Indicator],
-    quarters: Mapping[Period, QuarterRows],
-    selected: Sequence[Period],
-) -> list[Problem]:
-    """Results of the ``selected`` quarters that look like a fraction (percent indicators,
-    0 < value <= 1, no % sign) or that are more than ten times, or under a tenth of, the
-    indicator's previous reported result. A result marked ``comparable: no``, or one after
-    such a break, is not compared with results before the break."""
-    problems: list[Problem] = []
-    history = sorted(quarters)
-    for period in selected:
-        quarter = quarters.get(period)
-        if quarter is None:
-            continue
+#: In :class:`ResultSlips`: a result marked ``comparable: no`` with no value, since which
+#: nothing was reported (later results are not compared with earlier ones).
+_BREAK = None
+
+
+class ResultSlips:
+    """Results that look like a fraction (percent indicators, 0 < value <= 1, no % sign)
+    or that are more than ten times, or under a tenth of, the indicator's previous reported
+    result. A result marked ``comparable: no``, or one after such a break, is not compared
+    with results before the break.
+
+    Quarters are added one by one in time order, and each ref's previous reported result is
+    kept as they are, not looked for again in every quarter.
+    """
+
+    def __init__(self, indicators: Mapping[str, Indicator]) -> None:
+        self.indicators = indicators
+        #: Each ref's latest reported (quarter, value) so far, or _BREAK after a break.
+        self.previous: dict[str, tuple[Period, float] | None] = {}
+
+    def add(self, period: Period, quarter: QuarterRows, check: bool = True) -> list[Problem]:
+        """Take in the quarter after those added before it; its slips when ``check``."""
+        previous = self.previous
+        if not check:
+            for result in quarter.results.results.values():
+                if result.value is not None:
+                    previous[result.ref] = (period, result.value)
+                elif not result.comparable:
+                    previous[result.ref] = _BREAK
+            return []
+        problems: list[Problem] = []
+        indicators = self.indicators
         for result in quarter.results.results.values():
+            value = result.value
+            if value is None:
+                if not result.comparable:
+                    previous[result.ref] = _BREAK
+                continue
+            earlier = previous.get(result.ref, _BREAK) if result.comparable else _BREAK
+            previous[result.ref] = (period, value)
             indicator = indicators.get(result.ref)
-            if result.value is None or indicator is None:
+            if indicator is None:
                 continue
-            text = quarter.values.get(result.line, format_number(result.value))
-            percent = indicator.unit == "percent"
-            if percent and _looks_like_fraction(result.value) and not text.endswith("%"):
-                problems.append(
-                    Problem(
-                        "looks-like-fraction",
-                        f"value {text!r} of percent indicator {result.ref} looks like a "
-                        "fraction; percents are written 0-100",
-                        quarter.shown,
-                        result.line,
-                        column="value",
-                        hint=_fraction_hint(result.value, text),
-                        severity="warning",
-                    )
-                )
+            if indicator.unit == "percent" and _looks_like_fraction(value):
+                text = quarter.values.get(result.line, format_number(value))
+                if not text.endswith("%"):
+                    problems.append(_fraction_slip(quarter, result, text))
+                    continue
+            if earlier is _BREAK or earlier[1] == 0 or value == 0:
                 continue
-            earlier = _previous(result.ref, period, history, quarters)
-            if earlier is None or earlier[1] == 0 or result.value == 0:
-                continue
-            ratio = round(abs(result.value / earlier[1]), 9)  # 67.6 / 6.76 is ten
+            ratio = round(abs(value / earlier[1]), 9)  # 67.6 / 6.76 is ten
             if 1 / SCALE_FACTOR <= ratio <= SCALE_FACTOR:
                 continue
-            how = "more than ten times" if ratio > SCALE_FACTOR else "under a tenth of"
-            before = format_number(earlier[1]) + ("%" if percent else "")
-            problems.append(
-                Problem(
-                    "scale-jump",
-                    f"value {text!r} is {how} {result.ref}'s previous result "
-                    f"({before} in {earlier[0]})",
-                    quarter.shown,
-                    result.line,
-                    column="value",
-                    hint="check the figure's scale (a fraction for a percent, thousands, a "
-                    "slipped decimal point); if the method changed, write no in comparable",
-                    severity="warning",
-                )
-            )
-    return problems
+            problems.append(_scale_slip(quarter, result, indicator, earlier, ratio))
+        return problems
 
 
-def _previous(
-    ref: str, period: Period, history: Sequence[Period], quarters: Mapping[Period, QuarterRows]
-) -> tuple[Period, float] | None:
-    """The latest reported result of ``ref`` before ``period``, with no break in between."""
-    current = quarters[period].results.results[ref]
-    if not current.comparable:
-        return None
-    for earlier in reversed([p for p in history if p < period]):
-        result = quarters[earlier].results.results.get(ref)
-        if result is None:
-            continue
-        if result.value is not None:
-            return earlier, result.value
-        if not result.comparable:
-            return None
-    return None
+def _fraction_slip(quarter: QuarterRows, result: Result, text: str) -> Problem:
+    assert result.value is not None
+    return Problem(
+        "looks-like-fraction",
+        f"value {text!r} of percent indicator {result.ref} looks like a "
+        "fraction; percents are written 0-100",
+        quarter.shown,
+        result.line,
+        column="value",
+        hint=_fraction_hint(result.value, text),
+        severity="warning",
+    )
+
+
+def _scale_slip(
+    quarter: QuarterRows,
+    result: Result,
+    indicator: Indicator,
+    earlier: tuple[Period, float],
+    ratio: float,
+) -> Problem:
+    assert result.value is not None
+    text = quarter.values.get(result.line, format_number(result.value))
+    how = "more than ten times" if ratio > SCALE_FACTOR else "under a tenth of"
+    before = format_number(earlier[1]) + ("%" if indicator.unit == "percent" else "")
+    return Problem(
+        "scale-jump",
+        f"value {text!r} is {how} {result.ref}'s previous result ({before} in {earlier[0]})",
+        quarter.shown,
+        result.line,
+        column="value",
+        hint="check the figure's scale (a fraction for a percent, thousands, a "
+        "slipped decimal point); if the method changed, write no in comparable",
+        severity="warning",
+    )
 
 
 def hidden_characters(
