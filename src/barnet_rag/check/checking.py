@@ -125,6 +125,9 @@ class _Quarter:
     #: The value cell on each line, as written (kept only while the file is checked).
     values: Mapping[int, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Whether any row parsed, and whether one has a published_rag (kept once the rows go).
+    parsed: bool = False
+    published: bool = False
 
     def tainted(self) -> set[str] | None:
         """Refs on rows left out for errors; None when the whole file is in doubt."""
@@ -175,7 +178,7 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
             )
         )
     problems += checks.found
-    problems += _published(plans, schemes, problems, quarters, selected)
+    problems += _published(plans, schemes, problems, quarters, selected, store)
     problems += locate_targets(target_fractions(plans), plans, root) + checks.slips
     headers = {q.shown: q.header for q in quarters.values() if q.header is not None}
     return CheckReport(
@@ -216,7 +219,13 @@ class _QuarterChecks:
             rows = QuarterRows(quarter.shown, quarter.results, quarter.values)
             self.slips += self.slipping.add(period, rows, check)
             self.reported.add(quarter.results)
-        quarter.values = {}  # the cells were needed only for this quarter's messages
+            quarter.parsed = True
+            quarter.published = "published_rag" in (quarter.header or []) and any(
+                r.published_rag for r in quarter.results.results.values()
+            )
+        # Its rows and cells were needed only for these checks: a rating of published_rag
+        # reads the files again (only then), so no more than one quarter is held at a time.
+        quarter.results, quarter.refs, quarter.values = None, None, {}
 
     def _coverage(self, period: Period, quarter: _Quarter) -> list[Problem]:
         """Rows missing for indicators with targets that are expected in the quarter (their
@@ -428,6 +437,7 @@ def _published(
     problems: Sequence[Problem],
     quarters: Mapping[Period, _Quarter],
     selected: Sequence[Period],
+    store: ResultsStore,
 ) -> list[Problem]:
     """``published_rag`` that differs from the engine's rating, with the engine's reason.
 
@@ -437,16 +447,21 @@ def _published(
     """
     broken = {p.file for p in problems if p.severity == "error"}
     rateable = [plan for shown, plan in plans if shown not in broken and plan.scheme in schemes]
-    results = {p: q.results for p, q in quarters.items() if q.results is not None}
+    results: dict[Period, QuarterResults] | None = None
     found: list[Problem] = []
     for period in selected:
         quarter = quarters.get(period)
-        if quarter is None or quarter.results is None or not rateable:
+        if quarter is None or not quarter.parsed or not rateable or not quarter.published:
             continue
-        published = {r.ref: r for r in quarter.results.results.values() if r.published_rag}
         doubtful = _doubtful(period, quarters)
-        if not published or doubtful is None:
+        if doubtful is None:
             continue
+        if results is None:
+            try:
+                results = {p: store.read(p)[0] for p, q in quarters.items() if q.parsed}
+            except InputError:  # gone since it was checked: nothing to compare
+                return found
+        published = {r.ref: r for r in results[period].results.values() if r.published_rag}
         rated = rate_period(rateable, period, results, schemes)
         for indicator in rated.indicators:
             row = published.get(indicator.ref)

@@ -51,7 +51,8 @@ def _looks_like_fraction(value: float) -> bool:
 def target_fractions(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
     """Percent targets between 0 and 1 written without a % sign: ``annual: 0.68`` for 68%.
 
-    The problems carry a YAML path; :func:`~barnet_rag.project.loading.locate` adds the line.
+    The problems carry a YAML path; :func:`~barnet_rag.check.locating.locate_targets` adds
+    the line.
     """
     problems = []
     for shown, plan in plans:
@@ -61,9 +62,9 @@ def target_fractions(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
             for year, targets in indicator.targets.items():
                 for key in ("annual", "Q1", "Q2", "Q3", "Q4"):
                     value = getattr(targets, key)
-                    if not isinstance(value, float) or key in targets.percent_written:
+                    if not isinstance(value, float) or not _looks_like_fraction(value):
                         continue
-                    if _looks_like_fraction(value):
+                    if key not in targets.percent_written:
                         written = format_number(value)
                         problems.append(
                             Problem(
@@ -96,43 +97,44 @@ class ResultSlips:
 
     def __init__(self, indicators: Mapping[str, Indicator]) -> None:
         self.indicators = indicators
-        #: Each ref's latest reported (quarter, value) so far, or _BREAK after a break.
-        self.previous: dict[str, tuple[Period, float] | None] = {}
+        self.percent = {ref for ref, i in indicators.items() if i.unit == "percent"}
+        #: Each ref's latest reported value so far, or _BREAK after a break, and its quarter.
+        self.value: dict[str, float | None] = {}
+        self.period: dict[str, Period] = {}
 
     def add(self, period: Period, quarter: QuarterRows, check: bool = True) -> list[Problem]:
         """Take in the quarter after those added before it; its slips when ``check``."""
-        previous = self.previous
-        if not check:
-            for result in quarter.results.results.values():
-                if result.value is not None:
-                    previous[result.ref] = (period, result.value)
-                elif not result.comparable:
-                    previous[result.ref] = _BREAK
-            return []
+        last, when = self.value, self.period
         problems: list[Problem] = []
-        indicators = self.indicators
-        for result in quarter.results.results.values():
+        indicators, percent = self.indicators, self.percent
+        for ref, result in quarter.results.results.items():
             value = result.value
             if value is None:
                 if not result.comparable:
-                    previous[result.ref] = _BREAK
+                    last[ref] = _BREAK
                 continue
-            earlier = previous.get(result.ref, _BREAK) if result.comparable else _BREAK
-            previous[result.ref] = (period, value)
-            indicator = indicators.get(result.ref)
-            if indicator is None:
+            earlier = last.get(ref, _BREAK) if result.comparable else _BREAK
+            earlier_period = when.get(ref)
+            last[ref], when[ref] = value, period
+            if not check or ref not in indicators:
                 continue
-            if indicator.unit == "percent" and _looks_like_fraction(value):
+            if ref in percent and _looks_like_fraction(value):
                 text = quarter.values.get(result.line, format_number(value))
                 if not text.endswith("%"):
                     problems.append(_fraction_slip(quarter, result, text))
                     continue
-            if earlier is _BREAK or earlier[1] == 0 or value == 0:
+            if earlier is _BREAK or earlier == 0 or value == 0:
                 continue
-            ratio = round(abs(value / earlier[1]), 9)  # 67.6 / 6.76 is ten
+            ratio = abs(value / earlier)
+            if 1.1 / SCALE_FACTOR <= ratio <= 0.99 * SCALE_FACTOR:  # inside, however rounded
+                continue
+            ratio = round(ratio, 9)  # 67.6 / 6.76 is ten
             if 1 / SCALE_FACTOR <= ratio <= SCALE_FACTOR:
                 continue
-            problems.append(_scale_slip(quarter, result, indicator, earlier, ratio))
+            assert earlier_period is not None
+            problems.append(
+                _scale_slip(quarter, result, indicators[ref], (earlier_period, earlier), ratio)
+            )
         return problems
 
 
