@@ -201,12 +201,15 @@ class _QuarterChecks:
         self, plans: Sequence[tuple[str, Plan]], indicators: Mapping[str, Indicator], strict: bool
     ) -> None:
         self.strict = strict
-        self.entries = [(plan, indicator) for _, plan in plans for indicator in plan.indicators]
-        self.by_ref: dict[str, list[int]] = {}
-        for index, (_, indicator) in enumerate(self.entries):
-            self.by_ref.setdefault(indicator.ref, []).append(index)
-        self.dated = [i for i, (_, ind) in enumerate(self.entries) if ind.since is not None]
-        self.reported = LastReported(i.ref for _, i in self.entries if needs_history(i))
+        self.entries = [indicator for _, plan in plans for indicator in plan.indicators]
+        #: Each ref's first indicator, by position; the others of a ref defined twice.
+        self.first: dict[str, int] = {}
+        self.again: dict[str, list[int]] = {}
+        for index, indicator in enumerate(self.entries):
+            if self.first.setdefault(indicator.ref, index) != index:
+                self.again.setdefault(indicator.ref, []).append(index)
+        self.dated = [i for i, indicator in enumerate(self.entries) if indicator.since is not None]
+        self.reported = LastReported(i.ref for i in self.entries if needs_history(i))
         self.slipping = ResultSlips(indicators)
         self.found: list[Problem] = []
         self.slips: list[Problem] = []
@@ -232,17 +235,17 @@ class _QuarterChecks:
         ``reported_in``), and rows before an indicator's ``since``, in plan order."""
         problems: list[Problem] = []
         results = None if quarter.results is None else quarter.results.results
-        early = [i for i in self.dated if not is_active(self.entries[i][1], period)]
+        early = [i for i in self.dated if not is_active(self.entries[i], period)]
         missing: list[int] = []
         if quarter.refs is not None:
             latest = self.reported.latest
-            for ref in self.by_ref.keys() - quarter.refs:
-                entries = self.by_ref[ref]
+            for ref in self.first.keys() - quarter.refs:
+                entries = [self.first[ref], *self.again.get(ref, ())]
                 last = latest.get(ref)
-                if any(is_expected(self.entries[i][1], period, last) for i in entries):
+                if any(is_expected(self.entries[i], period, last) for i in entries):
                     missing += entries
         for index in sorted({*early, *missing}):
-            indicator = self.entries[index][1]
+            indicator = self.entries[index]
             ref = indicator.ref
             if not is_active(indicator, period):
                 result = None if results is None else results.get(ref)
