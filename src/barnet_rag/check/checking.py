@@ -11,22 +11,25 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from barnet_rag.check.locating import locate_targets
 from barnet_rag.check.slips import (
+    HIDDEN,
     QuarterRows,
+    ResultSlips,
     hidden_characters,
-    result_slips,
     target_fractions,
 )
 from barnet_rag.engine.rating import choose_target, format_number, is_active, rate_period
 from barnet_rag.errors import InputError, Problem
 from barnet_rag.outputs.explaining import reason
 from barnet_rag.periods import Period, financial_year_label
-from barnet_rag.project.collection import ChaseList
+from barnet_rag.project.collection import ChaseList, LastReported, is_expected, needs_history
 from barnet_rag.project.loading import (
     ResultsStore,
     level_codes,
@@ -115,10 +118,16 @@ class _Quarter:
     shown: str
     results: QuarterResults | None = None
     header: list[str] | None = None
-    refs: set[str] | None = None
+    #: Every ref written in the file (the parsed rows' refs when every row parsed).
+    refs: AbstractSet[str] | None = None
+    #: The ref on each line that has a problem.
     ref_at: dict[int, str] = field(default_factory=dict)
-    values: dict[int, str] = field(default_factory=dict)
+    #: The value cell on each line, as written (kept only while the file is checked).
+    values: Mapping[int, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Whether any row parsed, and whether one has a published_rag (kept once the rows go).
+    parsed: bool = False
+    published: bool = False
 
     def tainted(self) -> set[str] | None:
         """Refs on rows left out for errors; None when the whole file is in doubt."""
@@ -152,7 +161,12 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
             indicators.setdefault(indicator.ref, indicator)
     store = ResultsStore(root, indicators, level_codes(plans, schemes))
     problems += store.problems + _backups(root) + _leftovers(store.leftovers, root)
-    quarters = {p: _read_quarter(store, p) for p in store}
+    unloaded = _unloaded_refs(root, {shown for shown, _ in plans}, problems)
+    checks = _QuarterChecks(plans, indicators, strict)
+    quarters: dict[Period, _Quarter] = {}
+    for p in store:  # in time order: each quarter's checks read the ones before it
+        quarters[p] = quarter = _read_quarter(store, p)
+        checks.add(p, quarter, unloaded, period is None or p == period)
     selected = sorted(quarters) if period is None else [period]
     if period is not None and period not in quarters:
         problems.append(
@@ -163,13 +177,9 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
                 hint=f"create it with: barnet-rag new-quarter {period.cli_form}",
             )
         )
-    unloaded = _unloaded_refs(root, {shown for shown, _ in plans}, problems)
-    for p in selected:
-        if p in quarters:
-            problems += _known_refs(quarters[p], unloaded)
-            problems += _coverage(plans, p, quarters, strict)
-    problems += _published(plans, schemes, problems, quarters, selected)
-    problems += _slips(root, plans, indicators, quarters, selected)
+    problems += checks.found
+    problems += _published(plans, schemes, problems, quarters, selected, store)
+    problems += locate_targets(target_fractions(plans), plans, root) + checks.slips
     headers = {q.shown: q.header for q in quarters.values() if q.header is not None}
     return CheckReport(
         root=str(root),
@@ -181,23 +191,92 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     )
 
 
-def _slips(
-    root: Path,
-    plans: Sequence[tuple[str, Plan]],
-    indicators: Mapping[str, Indicator],
-    quarters: Mapping[Period, _Quarter],
-    selected: Sequence[Period],
-) -> list[Problem]:
-    """Warnings for percent targets and results that look like fractions, and for results
-    ten times or a tenth of the previous one (:mod:`~barnet_rag.check.slips`)."""
-    rows = {
-        p: QuarterRows(q.shown, q.results, q.values)
-        for p, q in quarters.items()
-        if q.results is not None
-    }
-    return locate(target_fractions(plans), root) + result_slips(
-        indicators, rows, [p for p in selected if p in rows]
-    )
+class _QuarterChecks:
+    """The checks of each results file that read the quarters before it (coverage, since,
+    slips), run as the files are read in time order: what they need of earlier quarters
+    (when each ref was last reported, its previous result) is kept as it goes, not looked
+    for again in every quarter."""
+
+    def __init__(
+        self, plans: Sequence[tuple[str, Plan]], indicators: Mapping[str, Indicator], strict: bool
+    ) -> None:
+        self.strict = strict
+        self.entries = [indicator for _, plan in plans for indicator in plan.indicators]
+        #: Each ref's first indicator, by position; the others of a ref defined twice.
+        self.first: dict[str, int] = {}
+        self.again: dict[str, list[int]] = {}
+        for index, indicator in enumerate(self.entries):
+            if self.first.setdefault(indicator.ref, index) != index:
+                self.again.setdefault(indicator.ref, []).append(index)
+        self.dated = [i for i, indicator in enumerate(self.entries) if indicator.since is not None]
+        self.reported = LastReported(i.ref for i in self.entries if needs_history(i))
+        self.slipping = ResultSlips(indicators)
+        self.found: list[Problem] = []
+        self.slips: list[Problem] = []
+
+    def add(self, period: Period, quarter: _Quarter, unloaded: set[str], check: bool) -> None:
+        """Check the quarter (when ``check``), then remember what later quarters read of it."""
+        if check:
+            self.found += _known_refs(quarter, unloaded) + self._coverage(period, quarter)
+        if quarter.results is not None:
+            rows = QuarterRows(quarter.shown, quarter.results, quarter.values)
+            self.slips += self.slipping.add(period, rows, check)
+            self.reported.add(quarter.results)
+            quarter.parsed = True
+            quarter.published = "published_rag" in (quarter.header or []) and any(
+                r.published_rag for r in quarter.results.results.values()
+            )
+        # Its rows and cells were needed only for these checks: a rating of published_rag
+        # reads the files again (only then), so no more than one quarter is held at a time.
+        quarter.results, quarter.refs, quarter.values = None, None, {}
+
+    def _coverage(self, period: Period, quarter: _Quarter) -> list[Problem]:
+        """Rows missing for indicators with targets that are expected in the quarter (their
+        ``reported_in``), and rows before an indicator's ``since``, in plan order."""
+        problems: list[Problem] = []
+        results = None if quarter.results is None else quarter.results.results
+        early = [i for i in self.dated if not is_active(self.entries[i], period)]
+        missing: list[int] = []
+        if quarter.refs is not None:
+            latest = self.reported.latest
+            for ref in self.first.keys() - quarter.refs:
+                entries = [self.first[ref], *self.again.get(ref, ())]
+                last = latest.get(ref)
+                if any(is_expected(self.entries[i], period, last) for i in entries):
+                    missing += entries
+        for index in sorted({*early, *missing}):
+            indicator = self.entries[index]
+            ref = indicator.ref
+            if not is_active(indicator, period):
+                result = None if results is None else results.get(ref)
+                if result is not None:
+                    problems.append(
+                        Problem(
+                            "before-since",
+                            f"{ref} starts in {financial_year_label(indicator.since or 0)} "
+                            f"(its since), so it has no result in {period}",
+                            quarter.shown,
+                            result.line,
+                            column="ref",
+                            hint="remove the row, or correct the indicator's since in its plan",
+                        )
+                    )
+                continue
+            target = choose_target(indicator, period)
+            if target.source == "no targets":
+                continue
+            wanted = "monitor" if target.value is None else format_number(target.value)
+            problems.append(
+                Problem(
+                    "missing-row",
+                    f"no row for {ref} (target for {period}: {wanted})",
+                    quarter.shown,
+                    column="ref",
+                    hint=f"add a row '{ref},' with a blank value if it was not reported",
+                    severity="error" if self.strict else "warning",
+                )
+            )
+        return problems
 
 
 def _risk_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
@@ -236,6 +315,12 @@ def _action_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> tuple[lis
 
 
 def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
+    """Read and parse one results file, with the line-level checks of its text.
+
+    A file whose rows all parsed (nearly all) is not read as CSV again: its refs are its
+    rows', and a value cell is looked up only for a message. One with problems, or with a
+    hidden character, is read again for the refs and cells its checks need.
+    """
     path = store.files[period]
     quarter = _Quarter(shown=relative(path, store.root))
     try:
@@ -245,17 +330,36 @@ def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
         quarter.problems = error.problems
         return quarter
     try:
-        reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        text = data.decode("utf-8-sig")
+        reader = csv.reader(io.StringIO(text, newline=""))
         header = [h.strip() for h in next(reader, [])]
+    except (UnicodeDecodeError, csv.Error):
+        return quarter
+    if quarter.problems or HIDDEN.search(text) is not None:
+        return _read_rows(quarter, header, reader)
+    quarter.header = header
+    if "ref" in header:
+        quarter.refs = quarter.results.results.keys()
+    if "value" in header:
+        quarter.values = _ValueCells(text, header.index("value"))
+    return quarter
+
+
+def _read_rows(quarter: _Quarter, header: list[str], reader: Any) -> _Quarter:
+    """The rest of :func:`_read_quarter` for a file with problems or hidden characters:
+    every row read as CSV for its refs, value cells and hidden characters."""
+    try:
         after = reader.line_num
         rows = [(reader.line_num, row) for row in reader]
-    except (UnicodeDecodeError, csv.Error):
+    except csv.Error:
         return quarter
     quarter.header = header
     if "ref" in header:
         at = header.index("ref")
-        quarter.ref_at = {line: row[at].strip() for line, row in rows if len(row) > at}
-        quarter.refs = set(quarter.ref_at.values())
+        ref_at = {line: row[at].strip() for line, row in rows if len(row) > at}
+        quarter.refs = set(ref_at.values())
+        lines = {p.line for p in quarter.problems}
+        quarter.ref_at = {line: ref for line, ref in ref_at.items() if line in lines}
     if "value" in header:
         at = header.index("value")
         quarter.values = {line: row[at].strip() for line, row in rows if len(row) > at}
@@ -263,6 +367,41 @@ def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:
     spans = [(start, end, row) for start, (end, row) in zip(starts, rows, strict=False)]
     quarter.problems += hidden_characters(quarter.shown, header, spans)
     return quarter
+
+
+class _ValueCells(Mapping[int, str]):
+    """The value cell of each row of a file whose rows all parsed, by the row's last line,
+    read from the text only when a message needs one."""
+
+    def __init__(self, text: str, at: int) -> None:
+        self.text = text
+        self.at = at
+        self._cells: dict[int, str] | None = None
+        self._lines: list[str] | None = None
+
+    def __getitem__(self, line: int) -> str:
+        if self._lines is None and self._cells is None:
+            if '"' in self.text or "\r" in self.text:  # a row may span lines: read them all
+                reader = csv.reader(io.StringIO(self.text, newline=""))
+                rows = [(reader.line_num, row) for row in reader]
+                self._cells = {n: row[self.at].strip() for n, row in rows if len(row) > self.at}
+            else:  # each line is one row
+                self._lines = self.text.split("\n")
+        if self._cells is not None:
+            return self._cells[line]
+        assert self._lines is not None
+        if not 1 <= line <= len(self._lines):
+            raise KeyError(line)
+        row = next(csv.reader([self._lines[line - 1]]), [])
+        if len(row) <= self.at:
+            raise KeyError(line)
+        return str(row[self.at]).strip()
+
+    def __iter__(self) -> Iterator[int]:
+        raise NotImplementedError("looked up by line only")
+
+    def __len__(self) -> int:
+        raise NotImplementedError("looked up by line only")
 
 
 def _unloaded_refs(root: Path, loaded: set[str], problems: Sequence[Problem]) -> set[str]:
@@ -295,67 +434,13 @@ def _known_refs(quarter: _Quarter, unloaded: set[str]) -> list[Problem]:
     ]
 
 
-def _coverage(
-    plans: Sequence[tuple[str, Plan]],
-    period: Period,
-    quarters: Mapping[Period, _Quarter],
-    strict: bool,
-) -> list[Problem]:
-    """Rows missing for indicators with targets that are expected in the quarter (their
-    ``reported_in``), and rows before an indicator's ``since``."""
-    from barnet_rag.project.collection import expected_results
-
-    quarter = quarters[period]
-    expected = {
-        e.indicator.ref
-        for e in expected_results(
-            [plan for _, plan in plans], period, quarters, lambda p: quarters[p].results
-        )
-    }
-    problems: list[Problem] = []
-    for _, plan in plans:
-        for indicator in plan.indicators:
-            ref = indicator.ref
-            if not is_active(indicator, period):
-                result = None if quarter.results is None else quarter.results.results.get(ref)
-                if result is not None:
-                    problems.append(
-                        Problem(
-                            "before-since",
-                            f"{ref} starts in {financial_year_label(indicator.since or 0)} "
-                            f"(its since), so it has no result in {period}",
-                            quarter.shown,
-                            result.line,
-                            column="ref",
-                            hint="remove the row, or correct the indicator's since in its plan",
-                        )
-                    )
-                continue
-            if quarter.refs is None or ref in quarter.refs or ref not in expected:
-                continue
-            target = choose_target(indicator, period)
-            if target.source == "no targets":
-                continue
-            wanted = "monitor" if target.value is None else format_number(target.value)
-            problems.append(
-                Problem(
-                    "missing-row",
-                    f"no row for {ref} (target for {period}: {wanted})",
-                    quarter.shown,
-                    column="ref",
-                    hint=f"add a row '{ref},' with a blank value if it was not reported",
-                    severity="error" if strict else "warning",
-                )
-            )
-    return problems
-
-
 def _published(
     plans: Sequence[tuple[str, Plan]],
     schemes: Mapping[str, Scheme],
     problems: Sequence[Problem],
     quarters: Mapping[Period, _Quarter],
     selected: Sequence[Period],
+    store: ResultsStore,
 ) -> list[Problem]:
     """``published_rag`` that differs from the engine's rating, with the engine's reason.
 
@@ -365,16 +450,21 @@ def _published(
     """
     broken = {p.file for p in problems if p.severity == "error"}
     rateable = [plan for shown, plan in plans if shown not in broken and plan.scheme in schemes]
-    results = {p: q.results for p, q in quarters.items() if q.results is not None}
+    results: dict[Period, QuarterResults] | None = None
     found: list[Problem] = []
     for period in selected:
         quarter = quarters.get(period)
-        if quarter is None or quarter.results is None or not rateable:
+        if quarter is None or not quarter.parsed or not rateable or not quarter.published:
             continue
-        published = {r.ref: r for r in quarter.results.results.values() if r.published_rag}
         doubtful = _doubtful(period, quarters)
-        if not published or doubtful is None:
+        if doubtful is None:
             continue
+        if results is None:
+            try:
+                results = {p: store.read(p)[0] for p, q in quarters.items() if q.parsed}
+            except InputError:  # gone since it was checked: nothing to compare
+                return found
+        published = {r.ref: r for r in results[period].results.values() if r.published_rag}
         rated = rate_period(rateable, period, results, schemes)
         for indicator in rated.indicators:
             row = published.get(indicator.ref)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from barnet_rag.engine.rating import format_number
 from barnet_rag.errors import Problem
 from barnet_rag.periods import Period
-from barnet_rag.project.models import Indicator, Plan, QuarterResults
+from barnet_rag.project.models import Indicator, Plan, QuarterResults, Result
 
 #: How far a result may move from the previous one before ``check`` asks about its scale.
 SCALE_FACTOR = 10
@@ -51,7 +51,8 @@ def _looks_like_fraction(value: float) -> bool:
 def target_fractions(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
     """Percent targets between 0 and 1 written without a % sign: ``annual: 0.68`` for 68%.
 
-    The problems carry a YAML path; :func:`~barnet_rag.project.loading.locate` adds the line.
+    The problems carry a YAML path; :func:`~barnet_rag.check.locating.locate_targets` adds
+    the line.
     """
     problems = []
     for shown, plan in plans:
@@ -61,9 +62,9 @@ def target_fractions(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
             for year, targets in indicator.targets.items():
                 for key in ("annual", "Q1", "Q2", "Q3", "Q4"):
                     value = getattr(targets, key)
-                    if not isinstance(value, float) or key in targets.percent_written:
+                    if not isinstance(value, float) or not _looks_like_fraction(value):
                         continue
-                    if _looks_like_fraction(value):
+                    if key not in targets.percent_written:
                         written = format_number(value)
                         problems.append(
                             Problem(
@@ -79,81 +80,99 @@ def target_fractions(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
     return problems
 
 
-def result_slips(
-    indicators: Mapping[str, Indicator],
-    quarters: Mapping[Period, QuarterRows],
-    selected: Sequence[Period],
-) -> list[Problem]:
-    """Results of the ``selected`` quarters that look like a fraction (percent indicators,
-    0 < value <= 1, no % sign) or that are more than ten times, or under a tenth of, the
-    indicator's previous reported result. A result marked ``comparable: no``, or one after
-    such a break, is not compared with results before the break."""
-    problems: list[Problem] = []
-    history = sorted(quarters)
-    for period in selected:
-        quarter = quarters.get(period)
-        if quarter is None:
-            continue
-        for result in quarter.results.results.values():
-            indicator = indicators.get(result.ref)
-            if result.value is None or indicator is None:
+#: In :class:`ResultSlips`: a result marked ``comparable: no`` with no value, since which
+#: nothing was reported (later results are not compared with earlier ones).
+_BREAK = None
+
+
+class ResultSlips:
+    """Results that look like a fraction (percent indicators, 0 < value <= 1, no % sign)
+    or that are more than ten times, or under a tenth of, the indicator's previous reported
+    result. A result marked ``comparable: no``, or one after such a break, is not compared
+    with results before the break.
+
+    Quarters are added one by one in time order, and each ref's previous reported result is
+    kept as they are, not looked for again in every quarter.
+    """
+
+    def __init__(self, indicators: Mapping[str, Indicator]) -> None:
+        self.indicators = indicators
+        self.percent = {ref for ref, i in indicators.items() if i.unit == "percent"}
+        #: Each ref's latest reported value so far, or _BREAK after a break, and its quarter.
+        self.value: dict[str, float | None] = {}
+        self.period: dict[str, Period] = {}
+
+    def add(self, period: Period, quarter: QuarterRows, check: bool = True) -> list[Problem]:
+        """Take in the quarter after those added before it; its slips when ``check``."""
+        last, when = self.value, self.period
+        problems: list[Problem] = []
+        indicators, percent = self.indicators, self.percent
+        for ref, result in quarter.results.results.items():
+            value = result.value
+            if value is None:
+                if not result.comparable:
+                    last[ref] = _BREAK
                 continue
-            text = quarter.values.get(result.line, format_number(result.value))
-            percent = indicator.unit == "percent"
-            if percent and _looks_like_fraction(result.value) and not text.endswith("%"):
-                problems.append(
-                    Problem(
-                        "looks-like-fraction",
-                        f"value {text!r} of percent indicator {result.ref} looks like a "
-                        "fraction; percents are written 0-100",
-                        quarter.shown,
-                        result.line,
-                        column="value",
-                        hint=_fraction_hint(result.value, text),
-                        severity="warning",
-                    )
-                )
+            earlier = last.get(ref, _BREAK) if result.comparable else _BREAK
+            earlier_period = when.get(ref)
+            last[ref], when[ref] = value, period
+            if not check or ref not in indicators:
                 continue
-            earlier = _previous(result.ref, period, history, quarters)
-            if earlier is None or earlier[1] == 0 or result.value == 0:
+            if ref in percent and _looks_like_fraction(value):
+                text = quarter.values.get(result.line, format_number(value))
+                if not text.endswith("%"):
+                    problems.append(_fraction_slip(quarter, result, text))
+                    continue
+            if earlier is _BREAK or earlier == 0 or value == 0:
                 continue
-            ratio = round(abs(result.value / earlier[1]), 9)  # 67.6 / 6.76 is ten
+            ratio = abs(value / earlier)
+            if 1.1 / SCALE_FACTOR <= ratio <= 0.99 * SCALE_FACTOR:  # inside, however rounded
+                continue
+            ratio = round(ratio, 9)  # 67.6 / 6.76 is ten
             if 1 / SCALE_FACTOR <= ratio <= SCALE_FACTOR:
                 continue
-            how = "more than ten times" if ratio > SCALE_FACTOR else "under a tenth of"
-            before = format_number(earlier[1]) + ("%" if percent else "")
+            assert earlier_period is not None
             problems.append(
-                Problem(
-                    "scale-jump",
-                    f"value {text!r} is {how} {result.ref}'s previous result "
-                    f"({before} in {earlier[0]})",
-                    quarter.shown,
-                    result.line,
-                    column="value",
-                    hint="check the figure's scale (a fraction for a percent, thousands, a "
-                    "slipped decimal point); if the method changed, write no in comparable",
-                    severity="warning",
-                )
+                _scale_slip(quarter, result, indicators[ref], (earlier_period, earlier), ratio)
             )
-    return problems
+        return problems
 
 
-def _previous(
-    ref: str, period: Period, history: Sequence[Period], quarters: Mapping[Period, QuarterRows]
-) -> tuple[Period, float] | None:
-    """The latest reported result of ``ref`` before ``period``, with no break in between."""
-    current = quarters[period].results.results[ref]
-    if not current.comparable:
-        return None
-    for earlier in reversed([p for p in history if p < period]):
-        result = quarters[earlier].results.results.get(ref)
-        if result is None:
-            continue
-        if result.value is not None:
-            return earlier, result.value
-        if not result.comparable:
-            return None
-    return None
+def _fraction_slip(quarter: QuarterRows, result: Result, text: str) -> Problem:
+    assert result.value is not None
+    return Problem(
+        "looks-like-fraction",
+        f"value {text!r} of percent indicator {result.ref} looks like a "
+        "fraction; percents are written 0-100",
+        quarter.shown,
+        result.line,
+        column="value",
+        hint=_fraction_hint(result.value, text),
+        severity="warning",
+    )
+
+
+def _scale_slip(
+    quarter: QuarterRows,
+    result: Result,
+    indicator: Indicator,
+    earlier: tuple[Period, float],
+    ratio: float,
+) -> Problem:
+    assert result.value is not None
+    text = quarter.values.get(result.line, format_number(result.value))
+    how = "more than ten times" if ratio > SCALE_FACTOR else "under a tenth of"
+    before = format_number(earlier[1]) + ("%" if indicator.unit == "percent" else "")
+    return Problem(
+        "scale-jump",
+        f"value {text!r} is {how} {result.ref}'s previous result ({before} in {earlier[0]})",
+        quarter.shown,
+        result.line,
+        column="value",
+        hint="check the figure's scale (a fraction for a percent, thousands, a "
+        "slipped decimal point); if the method changed, write no in comparable",
+        severity="warning",
+    )
 
 
 def hidden_characters(

@@ -72,6 +72,29 @@ def last_reported(
     return found
 
 
+class LastReported:
+    """Each ref's latest quarter with a value, kept as quarters are added in time order:
+    what :func:`last_reported` finds by reading back, for a pass over every quarter."""
+
+    def __init__(self, refs: Iterable[str]) -> None:
+        self.refs = frozenset(refs)
+        self.latest: dict[str, Period] = {}
+
+    def add(self, quarter: QuarterResults) -> None:
+        """Take in the quarter after the ones added before it (None: unreadable, skipped)."""
+        results = quarter.results
+        for ref in self.refs:
+            result = results.get(ref)
+            if result is not None and result.value is not None:
+                self.latest[ref] = quarter.period
+
+
+def is_expected(indicator: Indicator, period: Period, last: Period | None) -> bool:
+    """True when a result of ``indicator`` is expected in ``period``, given the quarter it
+    was last reported in before it (the module doc's rule)."""
+    return is_active(indicator, period) and period.quarter in expected_quarters(indicator, last)
+
+
 @dataclass(frozen=True)
 class Expected:
     """One result expected in a quarter: the indicator, its plan and who supplies it."""
@@ -91,7 +114,7 @@ def expected_results(
     return [
         Expected(plan=p, indicator=i, owner=owner_of(i, p))
         for p, i in active
-        if period.quarter in expected_quarters(i, history.get(i.ref))
+        if is_expected(i, period, history.get(i.ref))
     ]
 
 
