@@ -7,7 +7,7 @@ templates escape them for Markdown or HTML; nothing here knows either format.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from barnet_rag.outputs.display import format_target, format_value
 from barnet_rag.project.models import RatedIndicator, SummaryRow
@@ -199,7 +199,11 @@ TREND_GAP = "·"
 
 
 def trend_description(
-    ref: str, values: list[str | None], periods: list[str], latest: str, target: str | None
+    ref: str,
+    values: Sequence[str | None],
+    periods: Sequence[str],
+    latest: str,
+    target: str | None,
 ) -> str:
     """The words behind a sparkline, for screen readers: 'CG/S4 trend, last 8 quarters:
     67% in Q3 2016/17, 60% in Q3 2017/18 (Red); no result in the other 6; target 68%'.
