@@ -164,5 +164,4 @@ def write_report(
     context: ReportContext, fmt: Format, stream: IO[str], templates: Path | None = None
 ) -> None:
     """Stream the report into ``stream`` chunk by chunk (used with an atomic file)."""
-    for chunk in _chunks(context, fmt, templates):
-        stream.write(chunk)
+    stream.writelines(_chunks(context, fmt, templates))
