@@ -34,6 +34,8 @@ def rag_phrase(rag: str) -> str:
 
 def decimals_of(value: float) -> int:
     """Decimals needed to show ``value`` as written: 60.0 -> 0, 60.5 -> 1."""
+    if value == int(value):  # a whole number: the common case, without formatting it
+        return 0
     text = f"{value:.6f}".rstrip("0")
     return len(text.split(".")[1])
 

@@ -8,6 +8,7 @@ council restyling the templates cannot get a number wrong.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import overload
 
@@ -18,7 +19,6 @@ from barnet_rag.outputs import markdown_text, narrative
 from barnet_rag.outputs.display import (
     POLARITY_WORDS,
     format_annual,
-    format_target,
     format_value,
     is_barnet_level,
     spc_words,
@@ -31,6 +31,7 @@ from barnet_rag.outputs.reporting_spc import (
     TrendSvg,
     header_notes_for,
     key_notes,
+    target_text,
     trend_parts,
 )
 from barnet_rag.periods import Period
@@ -343,7 +344,10 @@ def _not_reported_in(indicator: RatedIndicator, period: Period) -> str:
     return f"{text}, as {season} survey" if season else text
 
 
+@functools.lru_cache(maxsize=256)
 def _dot_cell(dot: Dot, missing_text: str, new_text: str) -> DotCell:
+    """The cell of a Direction of Travel; remembered, as there are only a few different
+    cells in a report (the cells are frozen, so rows can share them)."""
     if dot in DOT_ARROWS:
         return DotCell(dot=dot, arrow=DOT_ARROWS[dot], text=dot.capitalize())
     if dot == "new":
@@ -396,7 +400,7 @@ def indicator_row(
         title_notes=title_notes,
         polarity=POLARITY_WORDS[indicator.polarity],
         annual_target=format_annual(indicator),
-        target=format_target(indicator.target, unit),
+        target=target_text(indicator.target, unit),
         result=_with_label(value, indicator.label if reported else None),
         rag=indicator.rag,
         rag_letter=indicator.rag if rated else None,

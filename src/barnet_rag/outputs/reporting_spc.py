@@ -66,6 +66,20 @@ def _trend_periods(period: Period, count: int) -> tuple[str, ...]:
     return tuple(str(p) for p in reversed(periods))
 
 
+@functools.lru_cache(maxsize=4096)
+def _cached_target(target: float, unit: str) -> str:
+    return format_target(target, unit)
+
+
+def target_text(target: float | None, unit: str) -> str:
+    """:func:`~barnet_rag.outputs.display.format_target`, remembered: a report writes each
+    row's target twice (its cell and its sparkline's words), and targets repeat. Zero is not
+    remembered, so that -0.0 keeps its sign (0.0 == -0.0 as a cache key)."""
+    if target is None or target == 0:
+        return format_target(target, unit)
+    return _cached_target(target, unit)
+
+
 def _written(indicator: RatedIndicator) -> list[str | None]:
     """``recent`` as the report writes it: the rated, previous and last-year results with
     the decimals the results files gave them (22.0%), the others with as many as needed."""
@@ -111,7 +125,7 @@ def trend_parts(indicator: RatedIndicator, period: Period) -> tuple[str, TrendSv
     level = indicator.level
     latest = level.label if level is not None else indicator.rag
     unit = indicator.unit
-    target = format_target(indicator.target, unit) if indicator.target is not None else None
+    target = target_text(indicator.target, unit) if indicator.target is not None else None
     periods = _trend_periods(period, len(values))
     text = narrative.trend_description(indicator.ref, _written(indicator), periods, latest, target)
     line = unicode_sparkline(values).replace(" ", narrative.TREND_GAP)
