@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -202,3 +203,24 @@ def test_unknown_plan_is_a_usage_error() -> None:
     code, _, err = export("Q3-2017", "--plan", "nope")
     assert code == 2
     assert err == "error: no plan 'nope' in plans; plans: community-leadership\n"
+
+
+def test_rows_written_a_chunk_at_a_time_are_the_rows_written_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from barnet_rag.outputs import exporting
+
+    whole = {fmt: export("--all-periods", "--format", fmt)[1] for fmt in ("csv", "json")}
+    monkeypatch.setattr(exporting, "CHUNK_ROWS", 3)  # many chunks, across periods
+    for fmt, text in whole.items():
+        code, out, _ = export("--all-periods", "--format", fmt)
+        assert code == 0
+        assert out == text
+    rows = exporting.export_rows([Period(2017, 3)], [[]])
+    for write in (exporting.write_csv_export, exporting.write_json_export):
+        at_once, chunked = io.StringIO(), io.StringIO()
+        write(rows, at_once)
+        exporting.CHUNK_WRITERS["csv" if write is exporting.write_csv_export else "json"](
+            iter([]), chunked
+        )
+        assert chunked.getvalue() == at_once.getvalue()  # no rows: header alone, or []

@@ -321,3 +321,56 @@ def test_a_plan_without_a_register_says_so(make_tree: MakeTree) -> None:
         "### Risk management\n\nNo risk register is named for the Housing Commissioning Plan, "
         "so no risks are reported.\n"
     )
+
+
+def test_plan_sections_are_built_when_asked_for_and_not_kept(make_tree: MakeTree) -> None:
+    from barnet_rag.api import rate_project
+    from barnet_rag.outputs import reporting
+    from barnet_rag.periods import Period
+    from barnet_rag.project.loading import load_project
+
+    root = two_plan_project(make_tree)
+    project = load_project(root)
+    period = Period(2017, 3)
+    rated = rate_project(root, period, (), project=project)
+    context = reporting.build_report(rated, period, project.plans, {})
+    sections = context.plans
+    assert isinstance(sections, reporting.PlanSections)
+    assert len(sections) == 2
+    first = sections[0]
+    assert sections[0] == first and sections[0] is not first  # built again, the same
+    assert [s.plan for s in sections] == [p.plan for p in project.plans]
+    assert [s.plan for s in sections[::-1]] == [s.plan for s in sections][::-1]
+    assert sections[-1].plan == sections[1].plan
+    with pytest.raises(IndexError):
+        sections[2]
+    row = first.tables[0].rows[0]
+    assert row.trend_svg.startswith("<svg ")  # drawn when asked for
+    assert "trend_points" not in row.model_dump()
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_an_error_building_a_plan_section_is_not_taken_for_a_template_error(
+    repo_root: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from barnet_rag.errors import UserError
+    from barnet_rag.outputs import reporting
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise UserError("no section today")
+
+    monkeypatch.setattr(reporting, "plan_section", refuse)
+    code, out, err = run("report", "Q3-2017", "--root", str(repo_root), "--format", fmt)
+    assert code == 2
+    assert err == "error: no section today\n"
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(reporting, "plan_section", explode)
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        CliRunner().invoke(
+            main,
+            ["--debug", "report", "Q3-2017", "--root", str(repo_root), "--format", fmt],
+            catch_exceptions=False,
+        )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -68,8 +70,10 @@ def export(
         return
     from barnet_rag.api import rate_project
     from barnet_rag.cli.progress import busy
+    from barnet_rag.cli.report import collector_skips_what_is_held
     from barnet_rag.outputs.exporting import (
-        WRITERS,
+        CHUNK_WRITERS,
+        export_chunks,
         export_periods,
         export_rows,
         write_xlsx_export,
@@ -84,16 +88,19 @@ def export(
         available = ResultsStore(root, {}).files if all_periods else ()
         periods = export_periods(available, period, all_periods)
         rated = [rate_project(root, p, plans, project=project).indicators for p in periods]
-    rows = export_rows(periods, [indicator_rows(indicators) for indicators in rated])
-    writer = WRITERS[output_format]
-    if output_format == "xlsx":  # RAG cells in each plan's scheme's colours
-        levels = {i.plan: i.levels for indicators in rated for i in indicators}
-        writer = functools.partial(write_xlsx_export, levels=levels)
-    if output == STDOUT:
-        writer(rows, sys.stdout)  # a closed pipe (| head) ends with 141, as for every command
-        sys.stdout.flush()
-    else:
-        write_with(output, lambda stream: writer(rows, stream), binary=output_format == "xlsx")
+    with collector_skips_what_is_held():  # the rated indicators, while rows are made
+        writer: Callable[[IO[Any]], None]
+        if output_format == "xlsx":  # RAG cells in each plan's scheme's colours
+            rows = export_rows(periods, [indicator_rows(indicators) for indicators in rated])
+            levels = {i.plan: i.levels for indicators in rated for i in indicators}
+            writer = functools.partial(write_xlsx_export, rows, levels=levels)
+        else:  # CSV and JSON are written a chunk of rows at a time, never all rows at once
+            writer = functools.partial(CHUNK_WRITERS[output_format], export_chunks(periods, rated))
+        if output == STDOUT:
+            writer(sys.stdout)  # a closed pipe (| head) ends with 141, as for every command
+            sys.stdout.flush()
+        else:
+            write_with(output, writer, binary=output_format == "xlsx")
 
 
 def _export_actions(root: Path, plans: tuple[str, ...], output_format: str, output: Path) -> None:

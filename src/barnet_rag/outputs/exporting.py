@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from barnet_rag.engine.inputs import BARNET_LEVELS, LevelRule
 from barnet_rag.errors import UserError
 from barnet_rag.outputs.display import is_barnet_level, level_for
-from barnet_rag.outputs.tabular import indicator_fields, neutralise, write_csv
+from barnet_rag.outputs.tabular import indicator_fields, indicator_rows, neutralise, write_csv
 from barnet_rag.periods import Period
 from barnet_rag.terms import RAG_WORDS
+
+if TYPE_CHECKING:
+    from barnet_rag.project.models import RatedIndicator
 
 EXPORT_FORMATS = ("csv", "json", "xlsx")
 BOM = "\ufeff"
@@ -39,6 +42,9 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
     "Monitor": ("DDEBF7", "000000"),
     "Not reported": ("E7E6E6", "000000"),
 }
+#: Indicators turned into rows at a time when streaming CSV and JSON: bounds the memory of
+#: the row dicts (a national export's 100,000 would take hundreds of megabytes).
+CHUNK_ROWS = 10_000
 #: Rows looked at when sizing XLSX columns; enough to see every kind of value.
 WIDTH_SAMPLE = 2000
 MAX_WIDTH = 60
@@ -97,21 +103,52 @@ def export_rows(
     return rows
 
 
+def export_chunks(
+    periods: Sequence[Period], rated: Sequence[Sequence[RatedIndicator]]
+) -> Iterator[list[dict[str, Any]]]:
+    """:func:`export_rows` a chunk of :data:`CHUNK_ROWS` at a time, each made only when the
+    writer asks for it, so that the rows of a national export are never all held at once;
+    ``rated`` holds each period's rated indicators."""
+    for period, indicators in zip(periods, rated, strict=True):
+        for start in range(0, len(indicators), CHUNK_ROWS):
+            yield with_period(period, indicator_rows(indicators[start : start + CHUNK_ROWS]))
+
+
 def write_csv_export(rows: Sequence[dict[str, Any]], stream: IO[str]) -> None:
     """CSV with a BOM, so Excel reads it as UTF-8; formula-like text neutralised."""
+    write_csv_chunks([rows], stream)
+
+
+def write_csv_chunks(chunks: Iterable[Sequence[dict[str, Any]]], stream: IO[str]) -> None:
+    """:func:`write_csv_export` of the rows of ``chunks``, one chunk after another: the same
+    bytes as for all the rows at once (a CSV row does not depend on the others)."""
     stream.write(BOM)
-    write_csv(rows, export_fields(), stream)
+    fields = export_fields()
+    header = True
+    for rows in chunks:
+        write_csv(rows, fields, stream, header=header)
+        header = False
+    if header:  # no rows at all: the header alone
+        write_csv([], fields, stream)
 
 
 def write_json_export(rows: Sequence[dict[str, Any]], stream: IO[str]) -> None:
     """A JSON array of row objects, one per line; values as in ``rate --format json``."""
+    write_json_chunks([rows], stream)
+
+
+def write_json_chunks(chunks: Iterable[Sequence[dict[str, Any]]], stream: IO[str]) -> None:
+    """:func:`write_json_export` of the rows of ``chunks``, one chunk after another."""
     fields = export_fields()
     stream.write("[")
-    for index, row in enumerate(rows):
-        stream.write(",\n" if index else "\n")
-        record = {k: _finite(row.get(k)) for k in fields}
-        stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
-    stream.write("\n]\n" if rows else "]\n")
+    separator = "\n"
+    for rows in chunks:
+        for row in rows:
+            stream.write(separator)
+            separator = ",\n"
+            record = {k: _finite(row.get(k)) for k in fields}
+            stream.write(json.dumps(record, ensure_ascii=False, allow_nan=False))
+    stream.write("]\n" if separator == "\n" else "\n]\n")
 
 
 def _finite(value: Any) -> Any:
@@ -270,6 +307,13 @@ def write_actions_xlsx(rows: Sequence[dict[str, Any]], stream: IO[bytes]) -> Non
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     book.save(stream)
+
+
+#: The formats that are written a chunk of rows at a time (:func:`export_chunks`).
+CHUNK_WRITERS: dict[str, Callable[[Iterable[Sequence[dict[str, Any]]], IO[str]], None]] = {
+    "csv": write_csv_chunks,
+    "json": write_json_chunks,
+}
 
 
 ACTION_WRITERS: dict[str, Callable[[Sequence[dict[str, Any]], Any], None]] = {

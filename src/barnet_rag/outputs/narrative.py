@@ -7,7 +7,7 @@ templates escape them for Markdown or HTML; nothing here knows either format.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from barnet_rag.outputs.display import format_target, format_value
 from barnet_rag.project.models import RatedIndicator, SummaryRow
@@ -34,6 +34,8 @@ def rag_phrase(rag: str) -> str:
 
 def decimals_of(value: float) -> int:
     """Decimals needed to show ``value`` as written: 60.0 -> 0, 60.5 -> 1."""
+    if value == int(value):  # a whole number: the common case, without formatting it
+        return 0
     text = f"{value:.6f}".rstrip("0")
     return len(text.split(".")[1])
 
@@ -199,7 +201,11 @@ TREND_GAP = "·"
 
 
 def trend_description(
-    ref: str, values: list[str | None], periods: list[str], latest: str, target: str | None
+    ref: str,
+    values: Sequence[str | None],
+    periods: Sequence[str],
+    latest: str,
+    target: str | None,
 ) -> str:
     """The words behind a sparkline, for screen readers: 'CG/S4 trend, last 8 quarters:
     67% in Q3 2016/17, 60% in Q3 2017/18 (Red); no result in the other 6; target 68%'.

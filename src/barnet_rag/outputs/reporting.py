@@ -8,16 +8,17 @@ council restyling the templates cannot get a number wrong.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import overload
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from barnet_rag.engine.spc import Variation
 from barnet_rag.outputs import markdown_text, narrative
 from barnet_rag.outputs.display import (
     POLARITY_WORDS,
     format_annual,
-    format_target,
     format_value,
     is_barnet_level,
     spc_words,
@@ -27,9 +28,11 @@ from barnet_rag.outputs.reporting_spc import (
     SPC_HEADER,
     TREND_HEADER,
     KeyNote,
+    TrendSvg,
     header_notes_for,
     key_notes,
-    trend_cells,
+    target_text,
+    trend_parts,
 )
 from barnet_rag.periods import Period
 from barnet_rag.project.actions import FLAGGED, ActionsFile
@@ -82,11 +85,18 @@ class IndicatorRow(_Model):
     dot_long: DotCell
     benchmark: str
     trend: str
-    trend_svg: str
     trend_text: str
     variation: Variation | None
     assurance: str | None
     spc: str
+    #: What ``trend_svg`` is drawn from.
+    trend_points: SkipValidation[TrendSvg] = Field(exclude=True, repr=False)
+
+    @property
+    def trend_svg(self) -> str:
+        """The inline SVG sparkline, drawn when a template prints it: only the HTML report
+        does, and drawing 75,000 of them for a national Markdown report costs seconds."""
+        return self.trend_points.svg()
 
 
 class Footnote(_Model):
@@ -194,6 +204,51 @@ class PlanSection(_Model):
     actions: ActionSection | None = None
 
 
+class SectionFailed(Exception):
+    """Building a plan section raised ``error``: carried out of the template that asked for
+    the section, so that it is not taken for an error of the template's own expressions."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class PlanSections(Sequence[PlanSection]):
+    """The report's plan sections, each built when it is asked for and not kept.
+
+    A template reaches the sections one at a time, so only the one being written is in
+    memory: a national report's sections (75,000 table rows) would otherwise all be held
+    at once. Asked for again, a section is built again, the same.
+    """
+
+    def __init__(self, count: int, build: Callable[[int], PlanSection]) -> None:
+        self._count = count
+        self._build = build
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> PlanSection: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PlanSection]: ...
+
+    def __getitem__(self, index: int | slice) -> PlanSection | list[PlanSection]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError("plan section index out of range")
+        try:
+            return self._build(index % self._count)
+        except Exception as error:
+            raise SectionFailed(error) from error
+
+    def __iter__(self) -> Iterator[PlanSection]:
+        for index in range(self._count):
+            yield self[index]
+
+
 class ReportContext(_Model):
     """The whole exception report, ready for a template."""
 
@@ -204,7 +259,7 @@ class ReportContext(_Model):
     all_indicators: bool
     risk_threshold: int
     summary: SummaryTable
-    plans: list[PlanSection]
+    plans: SkipValidation[Sequence[PlanSection]]
 
 
 def column_headers(period: Period) -> list[str]:
@@ -289,7 +344,10 @@ def _not_reported_in(indicator: RatedIndicator, period: Period) -> str:
     return f"{text}, as {season} survey" if season else text
 
 
+@functools.lru_cache(maxsize=256)
 def _dot_cell(dot: Dot, missing_text: str, new_text: str) -> DotCell:
+    """The cell of a Direction of Travel; remembered, as there are only a few different
+    cells in a report (the cells are frozen, so rows can share them)."""
     if dot in DOT_ARROWS:
         return DotCell(dot=dot, arrow=DOT_ARROWS[dot], text=dot.capitalize())
     if dot == "new":
@@ -334,7 +392,7 @@ def indicator_row(
             format_value(indicator.last_year_value, unit, indicator.last_year_decimals),
             indicator.last_year_label,
         )
-    trend, trend_svg, trend_text = trend_cells(indicator, period)
+    trend, trend_points, trend_text = trend_parts(indicator, period)
     return IndicatorRow(
         ref=indicator.ref,
         ref_detail=ref_detail,
@@ -342,7 +400,7 @@ def indicator_row(
         title_notes=title_notes,
         polarity=POLARITY_WORDS[indicator.polarity],
         annual_target=format_annual(indicator),
-        target=format_target(indicator.target, unit),
+        target=target_text(indicator.target, unit),
         result=_with_label(value, indicator.label if reported else None),
         rag=indicator.rag,
         rag_letter=indicator.rag if rated else None,
@@ -357,11 +415,11 @@ def indicator_row(
         dot_long=_dot_cell(indicator.dot_long, "Not reported", new_text),
         benchmark=indicator.benchmark or "No benchmark available",
         trend=trend,
-        trend_svg=trend_svg,
         trend_text=trend_text,
         variation=indicator.variation,
         assurance=indicator.assurance,
         spc=spc_words(indicator.variation, indicator.assurance) or "Not assessed",
+        trend_points=trend_points,
     )
 
 
@@ -569,19 +627,26 @@ def build_report(
     ``narratives`` maps a plan's slug to its narrative file's shown name and text, and
     ``actions`` holds the plans' actions files, by plan slug."""
     actions = actions or {}
-    sections = [
-        plan_section(
+    narratives = narratives or {}
+    by_plan: dict[str, list[RatedIndicator]] = {plan.plan: [] for plan in plans}
+    for indicator in rated.indicators:  # one pass, not one per plan
+        group = by_plan.get(indicator.plan)
+        if group is not None:
+            group.append(indicator)
+
+    def section(index: int) -> PlanSection:
+        plan = plans[index]
+        return plan_section(
             plan,
-            [i for i in rated.indicators if i.plan == plan.plan],
+            by_plan[plan.plan],
             period,
             registers.get(plan.risks) if plan.risks else None,
             all_indicators=all_indicators,
             risk_threshold=risk_threshold,
-            narrative_file=(narratives or {}).get(plan.plan),
+            narrative_file=narratives.get(plan.plan),
             actions=actions.get(plan.plan),
         )
-        for plan in plans
-    ]
+
     overall = rated.summary[-1]
     labels = summary_levels(rated.summary)
     committees = [p.committee for p in plans]
@@ -602,5 +667,5 @@ def build_report(
             if len(rated.summary) == 1 or overall.plan == "total"
             else " ".join(narrative.summary_sentence(row, committee=True) for row in rated.summary),
         ),
-        plans=sections,
+        plans=PlanSections(len(plans), section),
     )

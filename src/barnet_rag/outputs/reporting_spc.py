@@ -7,7 +7,9 @@ SPC reading becomes words such as 'Common cause; hit and miss' (docs/spc.md).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -51,10 +53,31 @@ def header_notes_for(headers: Sequence[str], notes: Sequence[KeyNote]) -> list[K
 
 def trend_periods(period: Period, count: int) -> list[str]:
     """The ``count`` quarters up to ``period``, oldest first: ['Q4 2015/16', ...]."""
+    return list(_trend_periods(period, count))
+
+
+@functools.lru_cache(maxsize=64)
+def _trend_periods(period: Period, count: int) -> tuple[str, ...]:
+    """:func:`trend_periods`, worked out once per period and count: every row of a report
+    names the same quarters, and a national report has 75,000 rows."""
     periods = [period]
     while len(periods) < count:
         periods.append(periods[-1].previous())
-    return [str(p) for p in reversed(periods)]
+    return tuple(str(p) for p in reversed(periods))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_target(target: float, unit: str) -> str:
+    return format_target(target, unit)
+
+
+def target_text(target: float | None, unit: str) -> str:
+    """:func:`~barnet_rag.outputs.display.format_target`, remembered: a report writes each
+    row's target twice (its cell and its sparkline's words), and targets repeat. Zero is not
+    remembered, so that -0.0 keeps its sign (0.0 == -0.0 as a cache key)."""
+    if target is None or target == 0:
+        return format_target(target, unit)
+    return _cached_target(target, unit)
 
 
 def _written(indicator: RatedIndicator) -> list[str | None]:
@@ -78,15 +101,32 @@ def _written(indicator: RatedIndicator) -> list[str | None]:
     return written
 
 
-def trend_cells(indicator: RatedIndicator, period: Period) -> tuple[str, str, str]:
-    """The indicator's last quarters up to ``period`` (``recent``) as a unicode sparkline
-    (· for no result), an inline SVG sparkline, and the words the SVG carries as its title."""
-    values = list(indicator.recent)
+class TrendSvg(NamedTuple):
+    """What an inline SVG sparkline is drawn from, kept so that it is drawn only when a
+    template prints it (the HTML report does; the Markdown and Word ones do not)."""
+
+    values: tuple[float | None, ...]
+    target: float | None
+    rag: str
+    title: str
+    colour: str | None
+    outline: str
+
+    def svg(self) -> str:
+        """The SVG markup (:func:`~barnet_rag.outputs.sparklines.svg_sparkline`)."""
+        return svg_sparkline(
+            self.values, self.target, self.rag, self.title, self.colour, self.outline
+        )
+
+
+def trend_parts(indicator: RatedIndicator, period: Period) -> tuple[str, TrendSvg, str]:
+    """:func:`trend_cells` with the SVG sparkline not yet drawn."""
+    values = tuple(indicator.recent)
     level = indicator.level
     latest = level.label if level is not None else indicator.rag
     unit = indicator.unit
-    target = format_target(indicator.target, unit) if indicator.target is not None else None
-    periods = trend_periods(period, len(values))
+    target = target_text(indicator.target, unit) if indicator.target is not None else None
+    periods = _trend_periods(period, len(values))
     text = narrative.trend_description(indicator.ref, _written(indicator), periods, latest, target)
     line = unicode_sparkline(values).replace(" ", narrative.TREND_GAP)
     colour, outline = None, "#ffffff"
@@ -96,5 +136,11 @@ def trend_cells(indicator: RatedIndicator, period: Period) -> tuple[str, str, st
         # keeps 3:1 contrast with the white page (WCAG 1.4.11).
         if contrast(colour, "#ffffff") < 3:
             outline = level.text_colour
-    svg = svg_sparkline(values, indicator.target, indicator.rag, text, colour, outline)
-    return line, svg, text
+    return line, TrendSvg(values, indicator.target, indicator.rag, text, colour, outline), text
+
+
+def trend_cells(indicator: RatedIndicator, period: Period) -> tuple[str, str, str]:
+    """The indicator's last quarters up to ``period`` (``recent``) as a unicode sparkline
+    (· for no result), an inline SVG sparkline, and the words the SVG carries as its title."""
+    line, svg, text = trend_parts(indicator, period)
+    return line, svg.svg(), text

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from barnet_rag.errors import UserError, shown_name
-from barnet_rag.outputs.reporting import ReportContext
+from barnet_rag.outputs.reporting import ReportContext, SectionFailed
 
 if TYPE_CHECKING:
     import jinja2
@@ -28,6 +28,10 @@ TEMPLATE_NAMES: dict[str, str] = {"md": "report.md.j2", "html": "report.html.j2"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+#: Text that :func:`markdown_escape` leaves as it is: words split by single spaces, with no
+#: special character, no ``&`` and no other whitespace (``\s`` is exactly what
+#: :meth:`str.split` splits on). Most cells are such text; matching is cheaper than escaping.
+_PLAIN = re.compile(r"[^\\`*_\[\]<>|~&\s]+(?: [^\\`*_\[\]<>|~&\s]+)*")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -44,7 +48,10 @@ def markdown_escape(text: str) -> str:
     and strikethrough, escapes ``&`` only where it would start an entity, and folds line
     breaks into spaces so a value cannot break a table row.
     """
-    text = " ".join(str(text).split())
+    text = str(text)
+    if _PLAIN.fullmatch(text):
+        return text
+    text = " ".join(text.split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _ENTITY.sub(r"\\&", text)
 
@@ -121,6 +128,8 @@ def _chunks(context: ReportContext, fmt: Format, templates: Path | None) -> Iter
     try:
         template = environment(fmt, templates).get_template(TEMPLATE_NAMES[fmt])
         yield from template.generate(report=context)
+    except SectionFailed as failed:  # raised by our code building a plan section
+        raise failed.error from failed.error.__cause__
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or error.name}:{error.lineno}"
         raise UserError(f"{where}: template syntax error: {error.message}") from None
@@ -155,5 +164,4 @@ def write_report(
     context: ReportContext, fmt: Format, stream: IO[str], templates: Path | None = None
 ) -> None:
     """Stream the report into ``stream`` chunk by chunk (used with an atomic file)."""
-    for chunk in _chunks(context, fmt, templates):
-        stream.write(chunk)
+    stream.writelines(_chunks(context, fmt, templates))
