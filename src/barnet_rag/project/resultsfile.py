@@ -11,9 +11,12 @@ import difflib
 import io
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import count, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from barnet_rag.engine.inputs import Result
 from barnet_rag.errors import CappedProblems, Problem
 from barnet_rag.project.numbers import MAX_MAGNITUDE as MAX_MAGNITUDE
 from barnet_rag.project.numbers import NOT_REPORTED as NOT_REPORTED
@@ -21,8 +24,10 @@ from barnet_rag.project.numbers import CellError as CellError
 from barnet_rag.project.numbers import parse_value as parse_value
 from barnet_rag.terms import Rag
 
-if TYPE_CHECKING:  # the models import pydantic; the columnar path uses only parse_value
-    from barnet_rag.project.models import Indicator, Result
+if TYPE_CHECKING:  # the models import pydantic
+    from _csv import Reader
+
+    from barnet_rag.project.models import Indicator
 
 COLUMNS = ("ref", "value", "label", "comparable", "note", "comment", "published_rag")
 REQUIRED = ("ref", "value")
@@ -142,18 +147,34 @@ def parse_results(
     shown: str,
     indicators: Mapping[str, Indicator],
     levels: Mapping[str, Sequence[str] | None] | None = None,
+    *,
+    fast: bool = True,
 ) -> tuple[dict[str, Result], list[Problem]]:
     """Parse a results file; unknown refs and out-of-range percents are problems.
     ``levels`` gives each ref's scheme's level codes, for ``published_rag`` (Barnet's by
-    default; None for a ref whose scheme could not be read)."""
+    default; None for a ref whose scheme could not be read).
+
+    A clean row (nearly all of them) takes a short way: its value cell and its other cells
+    are read by the same functions as every row's, once per distinct text, and the result
+    is reused. ``fast`` False reads every row the long way, so a test can compare the two.
+    """
     text, problems = _decode(data, shown)
     if text is None:
         return {}, problems
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(rows, [])]
-    except csv.Error as error:
-        return {}, [Problem("csv-syntax", f"not valid CSV: {error}", shown, 1, hint=_QUOTE_HINT)]
+    # Most files hold no control character at all: then only a row over several lines
+    # (a line break inside a quoted cell) needs its cells looked at.
+    controlled = has_control(data)
+    lines = _plain_lines(text) if fast and not controlled else None
+    if lines is not None:
+        header = [h.strip() for h in lines[0].split(",")]
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = [h.strip() for h in next(reader, [])]
+        except csv.Error as error:
+            return {}, [
+                Problem("csv-syntax", f"not valid CSV: {error}", shown, 1, hint=_QUOTE_HINT)
+            ]
     if not any(header):
         return {}, [
             Problem(
@@ -165,70 +186,104 @@ def parse_results(
             )
         ]
     problems = _header_problems(header, shown)
-    # Most files hold no control character at all: then only a row over several lines
-    # (a line break inside a quoted cell) needs its cells looked at.
-    controlled = has_control(data)
     if problems:
         return {}, problems
     results: dict[str, Result] = {}
-    lines: dict[str, int] = {}
     capped = CappedProblems()
     ref_at = header.index("ref")
+    width = len(header)
     suggest = RefSuggester(indicators)
-    while True:
-        start = rows.line_num + 1
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            capped.add(
-                Problem("csv-syntax", f"not valid CSV: {error}", shown, start, hint=_QUOTE_HINT)
-            )
-            break
-        line = rows.line_num
+
+    def long_way(row: list[str], start: int, line: int) -> None:
+        """Read one row with every check; its problems go to ``capped``."""
         if not any(cell.strip() for cell in row) and not (
             controlled and any(CONTROL.search(cell) for cell in row)
         ):
-            continue
-        if len(row) != len(header):
+            return
+        if len(row) != width:
             capped.add(
                 Problem(
                     "ragged-row",
-                    f"the row has {_cells(len(row))} but the header has {_cells(len(header))}",
+                    f"the row has {_cells(len(row))} but the header has {_cells(width)}",
                     shown,
                     line,
                     hint="check for a missing or extra comma; quote cells that contain commas",
                 )
             )
-            continue
+            return
         controls = control_problems(header, row, shown, start) if controlled or line > start else []
         if controls:
             capped.extend(controls)
-            continue
+            return
         if capped.full("unknown-ref") and (ref := row[ref_at].strip()) and ref not in indicators:
             capped.count("unknown-ref", line)  # no did-you-mean search for each of a million rows
-            continue
+            return
         cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
         codes = _BARNET_CODES if levels is None else levels.get(cells["ref"], _BARNET_CODES)
         result, found = _parse_row(cells, shown, line, indicators, suggest, codes)
         capped.extend(found)
         if result is None:
-            continue
+            return
         if result.ref in results:
             capped.add(
                 _cell_problem(
                     "duplicate-row",
-                    f"ref {result.ref!r} appears again (first on line {lines[result.ref]})",
+                    f"ref {result.ref!r} appears again (first on line {results[result.ref].line})",
                     shown,
                     line,
                     "ref",
                 )
             )
-            continue
+            return
         results[result.ref] = result
-        lines[result.ref] = line
+
+    if lines is not None:
+        rows: Iterator[tuple[int, int, list[str]]] = zip(
+            count(2), count(2), map(str.split, lines[1:], repeat(","))
+        )
+    else:
+        rows = _csv_rows(reader, capped, shown)
+    if fast and not controlled:
+        _ShortWay(header, indicators, levels, shown).read(rows, results, long_way)
+    else:
+        for start, line, row in rows:
+            long_way(row, start, line)
     return results, problems + capped.result()
+
+
+def _plain_lines(text: str) -> list[str] | None:
+    """The file's lines when splitting at commas reads them as :mod:`csv` would: no quote
+    character, line breaks all LF or CRLF, no cell over the csv module's size limit; else
+    None (then the csv module reads the file)."""
+    if '"' in text:
+        return None
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if max(map(len, lines)) > csv.field_size_limit():
+        return None
+    return lines
+
+
+def _csv_rows(
+    reader: Reader, capped: CappedProblems, shown: str
+) -> Iterator[tuple[int, int, list[str]]]:
+    """Each row after the header as (first line, last line, cells); a CSV syntax error is
+    added to ``capped`` and ends the rows."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            capped.add(
+                Problem("csv-syntax", f"not valid CSV: {error}", shown, start, hint=_QUOTE_HINT)
+            )
+            return
+        yield start, reader.line_num, row
 
 
 def control_problems(header: list[str], row: list[str], shown: str, start: int) -> list[Problem]:
@@ -327,9 +382,6 @@ def _parse_row(
     suggest: RefSuggester,
     codes: Sequence[str] | None = _BARNET_CODES,
 ) -> tuple[Result | None, list[Problem]]:
-    from barnet_rag.project.models import Result
-
-    problems: list[Problem] = []
     ref = cells["ref"]
     if not ref:
         return None, [_cell_problem("missing-ref", "ref is blank", shown, line, "ref")]
@@ -347,14 +399,29 @@ def _parse_row(
             )
         ]
     try:
-        value, decimals = parse_value(cells["value"])
+        value, decimals, problems = _value_cell(cells["value"], ref, indicator.unit, shown, line)
     except CellError as error:
         return None, [_cell_problem("bad-value", str(error), shown, line, "value")]
-    if value is not None and indicator.unit != "percent" and cells["value"].endswith("%"):
+    other, found = _other_cells(cells, codes, shown, line)
+    problems += found
+    if problems:
+        return None, problems
+    label, comparable, note, comment, rag = other
+    return Result(ref, value, label, comparable, note, comment, rag, line, decimals), []
+
+
+def _value_cell(
+    text: str, ref: str, unit: str, shown: str, line: int
+) -> tuple[float | None, int, list[Problem]]:
+    """The value cell (stripped) of ``ref``'s row, whose indicator has ``unit``, as (value,
+    decimals written, problems); raises :class:`CellError` when it is not a number at all."""
+    value, decimals = parse_value(text)
+    problems = []
+    if value is not None and unit != "percent" and text.endswith("%"):
         problems.append(
             Problem(
                 "percent-on-number",
-                f"value {cells['value']!r} has a % sign but {ref} is a number indicator",
+                f"value {text!r} has a % sign but {ref} is a number indicator",
                 shown,
                 line,
                 column="value",
@@ -362,16 +429,28 @@ def _parse_row(
                 "else remove the %",
             )
         )
-    if value is not None and indicator.unit == "percent" and not 0 <= value <= 100:
+    if value is not None and unit == "percent" and not 0 <= value <= 100:
         problems.append(
             _cell_problem(
                 "percent-range",
-                f"value {cells['value']!r} is outside 0-100 for a percent indicator",
+                f"value {text!r} is outside 0-100 for a percent indicator",
                 shown,
                 line,
                 "value",
             )
         )
+    return value, decimals, problems
+
+
+#: A row's label, comparable, note, comment and published_rag, as a :class:`Result` holds them.
+_Other = tuple[str | None, bool, str | None, str | None, Rag | None]
+
+
+def _other_cells(
+    cells: Mapping[str, str], codes: Sequence[str] | None, shown: str, line: int
+) -> tuple[_Other, list[Problem]]:
+    """A row's cells (stripped) other than ref and value, read, with their problems."""
+    problems = []
     comparable = cells.get("comparable", "").lower()
     if comparable not in ("", "no"):
         problems.append(
@@ -396,19 +475,109 @@ def _parse_row(
                 "published_rag",
             )
         )
-    if problems:
-        return None, problems
-    return (
-        Result(
-            ref=ref,
-            value=value,
-            label=cells.get("label") or None,
-            comparable=comparable != "no",
-            note=cells.get("note") or None,
-            comment=cells.get("comment") or None,
-            published_rag=rag,
-            line=line,
-            decimals=decimals,
-        ),
-        [],
+    other = (
+        cells.get("label") or None,
+        comparable != "no",
+        cells.get("note") or None,
+        cells.get("comment") or None,
+        rag,
     )
+    return other, problems
+
+
+class _ShortWay:
+    """Clean rows read from memos of what :func:`_value_cell` and :func:`_other_cells`
+    made of each distinct cell text; a text with a problem (None in the memo) sends its row
+    the long way, as does a row over several lines, a ragged row, an unknown or blank ref
+    and a ref seen before.
+
+    Only successes are kept, so every problem is still built by the long way, with its own
+    row's line and ref. The memos hold one float and one label per distinct text, so the
+    rows share them.
+    """
+
+    def __init__(
+        self,
+        header: list[str],
+        indicators: Mapping[str, Indicator],
+        levels: Mapping[str, Sequence[str] | None] | None,
+        shown: str,
+    ) -> None:
+        self.header = header
+        self.others = [at for at, name in enumerate(header) if name not in ("ref", "value")]
+        self.indicators = indicators
+        self.levels = levels
+        self.shown = shown
+        #: Per unit, each value cell's (value, decimals).
+        self.values: dict[str, dict[str, tuple[float | None, int] | None]] = {}
+        #: Per set of level codes (by id: the levels mapping holds them), what each tuple
+        #: of other cells holds.
+        self.other: dict[int, dict[tuple[str, ...], _Other | None]] = {}
+
+    def read(
+        self,
+        rows: Iterator[tuple[int, int, list[str]]],
+        results: dict[str, Result],
+        long_way: Callable[[list[str], int, int], None],
+    ) -> None:
+        """Add each row's result to ``results``, passing to ``long_way`` every row that is
+        not clean."""
+        header, others, indicators, shown = self.header, self.others, self.indicators, self.shown
+        width, ref_at, value_at = len(header), header.index("ref"), header.index("value")
+        # The other cells of a row as a tuple (itemgetter gives one cell bare, so not then).
+        pick: Callable[[list[str]], tuple[str, ...]] = (
+            itemgetter(*others) if len(others) > 1 else lambda row: tuple(row[at] for at in others)
+        )
+        levels = self.levels
+        values, other_by_codes = self.values, self.other
+        new, get = tuple.__new__, indicators.get
+        for start, line, row in rows:
+            if line != start or len(row) != width:
+                long_way(row, start, line)
+                continue
+            ref = row[ref_at].strip()
+            indicator = get(ref)
+            if indicator is None or ref in results:
+                long_way(row, start, line)
+                continue
+            unit = indicator.unit
+            text = row[value_at]
+            try:
+                value = values[unit][text]
+            except KeyError:
+                value = values.setdefault(unit, {})[text] = _value(text, unit, ref, shown, line)
+            codes = _BARNET_CODES if levels is None else levels.get(ref, _BARNET_CODES)
+            texts = pick(row)
+            try:
+                other = other_by_codes[id(codes)][texts]
+            except KeyError:
+                other = other_by_codes.setdefault(id(codes), {})[texts] = self._other(
+                    texts, codes, line
+                )
+            if value is None or other is None:
+                long_way(row, start, line)
+                continue
+            ref = indicator.ref if indicator.ref == ref else ref  # the plan's copy of the text
+            label, comparable, note, comment, rag = other
+            fields = (ref, value[0], label, comparable, note, comment, rag, line, value[1])
+            results[ref] = new(Result, fields)
+
+    def _other(
+        self, texts: tuple[str, ...], codes: Sequence[str] | None, line: int
+    ) -> _Other | None:
+        """What a row's other cells hold, or None when they have a problem."""
+        names = [self.header[at] for at in self.others]
+        cells = {name: cell.strip() for name, cell in zip(names, texts, strict=True)}
+        other, problems = _other_cells(cells, codes, self.shown, line)
+        return None if problems else other
+
+
+def _value(
+    text: str, unit: str, ref: str, shown: str, line: int
+) -> tuple[float | None, int] | None:
+    """The value and decimals of a value cell, or None when it has a problem."""
+    try:
+        value, decimals, problems = _value_cell(text.strip(), ref, unit, shown, line)
+    except CellError:
+        return None
+    return None if problems else (value, decimals)
