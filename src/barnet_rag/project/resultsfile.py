@@ -12,7 +12,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import count, repeat
+from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -149,6 +149,7 @@ def parse_results(
     levels: Mapping[str, Sequence[str] | None] | None = None,
     *,
     fast: bool = True,
+    memo: CellMemo | None = None,
 ) -> tuple[dict[str, Result], list[Problem]]:
     """Parse a results file; unknown refs and out-of-range percents are problems.
     ``levels`` gives each ref's scheme's level codes, for ``published_rag`` (Barnet's by
@@ -157,6 +158,8 @@ def parse_results(
     A clean row (nearly all of them) takes a short way: its value cell and its other cells
     are read by the same functions as every row's, once per distinct text, and the result
     is reused. ``fast`` False reads every row the long way, so a test can compare the two.
+    ``memo`` (made for the same ``indicators`` and ``levels``) carries those texts from one
+    file to the next.
     """
     text, problems = _decode(data, shown)
     if text is None:
@@ -237,15 +240,18 @@ def parse_results(
             return
         results[result.ref] = result
 
-    if lines is not None:
-        rows: Iterator[tuple[int, int, list[str]]] = zip(
-            count(2), count(2), map(str.split, lines[1:], repeat(","))
-        )
+    if fast and not controlled:
+        memo = CellMemo(indicators, levels) if memo is None else memo
+        if lines is not None:
+            numbers = memo.line_numbers(len(lines))
+            rows: Iterator[tuple[int, int, list[str]]] = zip(
+                numbers, numbers, map(str.split, lines[1:], repeat(",")), strict=False
+            )
+        else:
+            rows = _csv_rows(reader, capped, shown)
+        memo.read(header, shown, rows, results, long_way)
     else:
         rows = _csv_rows(reader, capped, shown)
-    if fast and not controlled:
-        _ShortWay(header, indicators, levels, shown).read(rows, results, long_way)
-    else:
         for start, line, row in rows:
             long_way(row, start, line)
     return results, problems + capped.result()
@@ -485,52 +491,59 @@ def _other_cells(
     return other, problems
 
 
-class _ShortWay:
+class CellMemo:
     """Clean rows read from memos of what :func:`_value_cell` and :func:`_other_cells`
     made of each distinct cell text; a text with a problem (None in the memo) sends its row
     the long way, as does a row over several lines, a ragged row, an unknown or blank ref
     and a ref seen before.
 
     Only successes are kept, so every problem is still built by the long way, with its own
-    row's line and ref. The memos hold one float and one label per distinct text, so the
-    rows share them.
+    row's line and ref. The rows share the memos' floats and labels, the plan's copy of each
+    ref and one int per line number. One memo serves every file read for the same
+    ``indicators`` and ``levels``; it holds at most :data:`MEMO_TEXTS` value texts.
     """
 
     def __init__(
         self,
-        header: list[str],
         indicators: Mapping[str, Indicator],
         levels: Mapping[str, Sequence[str] | None] | None,
-        shown: str,
     ) -> None:
-        self.header = header
-        self.others = [at for at, name in enumerate(header) if name not in ("ref", "value")]
         self.indicators = indicators
         self.levels = levels
-        self.shown = shown
         #: Per unit, each value cell's (value, decimals).
         self.values: dict[str, dict[str, tuple[float | None, int] | None]] = {}
-        #: Per set of level codes (by id: the levels mapping holds them), what each tuple
-        #: of other cells holds.
-        self.other: dict[int, dict[tuple[str, ...], _Other | None]] = {}
+        #: Per header's other columns and set of level codes (by id: ``levels`` holds them),
+        #: what each tuple of other cells holds.
+        self.other: dict[tuple[tuple[str, ...], int], dict[tuple[str, ...], _Other | None]] = {}
+        self.numbers: list[int] = []
+
+    def line_numbers(self, lines: int) -> list[int]:
+        """2 up to at least ``lines`` (the first row's line on), shared by every file."""
+        if len(self.numbers) < lines:
+            self.numbers = list(range(2, lines + 2))
+        return self.numbers
 
     def read(
         self,
+        header: list[str],
+        shown: str,
         rows: Iterator[tuple[int, int, list[str]]],
         results: dict[str, Result],
         long_way: Callable[[list[str], int, int], None],
     ) -> None:
         """Add each row's result to ``results``, passing to ``long_way`` every row that is
         not clean."""
-        header, others, indicators, shown = self.header, self.others, self.indicators, self.shown
+        others = [at for at, name in enumerate(header) if name not in ("ref", "value")]
+        names = tuple(header[at] for at in others)
         width, ref_at, value_at = len(header), header.index("ref"), header.index("value")
         # The other cells of a row as a tuple (itemgetter gives one cell bare, so not then).
         pick: Callable[[list[str]], tuple[str, ...]] = (
             itemgetter(*others) if len(others) > 1 else lambda row: tuple(row[at] for at in others)
         )
-        levels = self.levels
-        values, other_by_codes = self.values, self.other
-        new, get = tuple.__new__, indicators.get
+        levels, values, other_memo = self.levels, self.values, self.other
+        if sum(map(len, values.values())) > MEMO_TEXTS:
+            values.clear()
+        new, get = tuple.__new__, self.indicators.get
         for start, line, row in rows:
             if line != start or len(row) != width:
                 long_way(row, start, line)
@@ -549,10 +562,10 @@ class _ShortWay:
             codes = _BARNET_CODES if levels is None else levels.get(ref, _BARNET_CODES)
             texts = pick(row)
             try:
-                other = other_by_codes[id(codes)][texts]
+                other = other_memo[names, id(codes)][texts]
             except KeyError:
-                other = other_by_codes.setdefault(id(codes), {})[texts] = self._other(
-                    texts, codes, line
+                other = other_memo.setdefault((names, id(codes)), {})[texts] = _other(
+                    names, texts, codes, shown, line
                 )
             if value is None or other is None:
                 long_way(row, start, line)
@@ -562,14 +575,23 @@ class _ShortWay:
             fields = (ref, value[0], label, comparable, note, comment, rag, line, value[1])
             results[ref] = new(Result, fields)
 
-    def _other(
-        self, texts: tuple[str, ...], codes: Sequence[str] | None, line: int
-    ) -> _Other | None:
-        """What a row's other cells hold, or None when they have a problem."""
-        names = [self.header[at] for at in self.others]
-        cells = {name: cell.strip() for name, cell in zip(names, texts, strict=True)}
-        other, problems = _other_cells(cells, codes, self.shown, line)
-        return None if problems else other
+
+#: The most value texts a :class:`CellMemo` keeps: a file of distinct values must not hold
+#: a second copy of itself for the rest of the run (it is emptied when over this).
+MEMO_TEXTS = 100_000
+
+
+def _other(
+    names: tuple[str, ...],
+    texts: tuple[str, ...],
+    codes: Sequence[str] | None,
+    shown: str,
+    line: int,
+) -> _Other | None:
+    """What a row's other cells hold, or None when they have a problem."""
+    cells = {name: cell.strip() for name, cell in zip(names, texts, strict=True)}
+    other, problems = _other_cells(cells, codes, shown, line)
+    return None if problems else other
 
 
 def _value(
