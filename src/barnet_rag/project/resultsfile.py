@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gc
 import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -251,30 +249,12 @@ def parse_results(
             )
         else:
             rows = _csv_rows(reader, capped, shown)
-        with _collector_paused():
-            memo.read(header, shown, rows, results, long_way)
+        memo.read(header, shown, rows, results, long_way)
     else:
         rows = _csv_rows(reader, capped, shown)
         for start, line, row in rows:
             long_way(row, start, line)
     return results, problems + capped.result()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a file's rows are read, as it was after.
-
-    The rows make no cycles, but each is a tracked tuple: with the collector on, the
-    hundred thousand rows of a file set off full collections that walk every row (and every
-    plan model) held so far, a fifth of the reading time on the national data.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _plain_lines(text: str) -> list[str] | None:
