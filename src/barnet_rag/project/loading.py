@@ -37,7 +37,7 @@ from barnet_rag.project.projectfiles import (
     relative,
     results_path,
 )
-from barnet_rag.project.resultsfile import parse_results
+from barnet_rag.project.resultsfile import CellMemo, parse_results
 from barnet_rag.project.schemes import available_schemes
 
 M = TypeVar("M", bound=BaseModel)
@@ -364,6 +364,7 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         self.indicators = indicators
         self.levels = levels
         self._cache: dict[Period, QuarterResults] = {}
+        self._memo = CellMemo(indicators, levels)  # cell texts read, shared by the quarters
 
     def __getitem__(self, period: Period) -> QuarterResults:
         if period not in self._cache:
@@ -382,7 +383,9 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         shown = relative(path, self.root)
         if data is None:
             data = read_bytes(path, shown, MAX_RESULTS_BYTES)
-        results, problems = parse_results(data, shown, self.indicators, self.levels)
+        results, problems = parse_results(
+            data, shown, self.indicators, self.levels, memo=self._memo
+        )
         return QuarterResults(period=period, source=shown, results=results), problems
 
     def __iter__(self) -> Iterator[Period]:

@@ -11,9 +11,12 @@ import difflib
 import io
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from barnet_rag.engine.inputs import Result
 from barnet_rag.errors import CappedProblems, Problem
 from barnet_rag.project.numbers import MAX_MAGNITUDE as MAX_MAGNITUDE
 from barnet_rag.project.numbers import NOT_REPORTED as NOT_REPORTED
@@ -21,8 +24,10 @@ from barnet_rag.project.numbers import CellError as CellError
 from barnet_rag.project.numbers import parse_value as parse_value
 from barnet_rag.terms import Rag
 
-if TYPE_CHECKING:  # the models import pydantic; the columnar path uses only parse_value
-    from barnet_rag.project.models import Indicator, Result
+if TYPE_CHECKING:  # the models import pydantic
+    from _csv import Reader
+
+    from barnet_rag.project.models import Indicator
 
 COLUMNS = ("ref", "value", "label", "comparable", "note", "comment", "published_rag")
 REQUIRED = ("ref", "value")
@@ -142,18 +147,37 @@ def parse_results(
     shown: str,
     indicators: Mapping[str, Indicator],
     levels: Mapping[str, Sequence[str] | None] | None = None,
+    *,
+    fast: bool = True,
+    memo: CellMemo | None = None,
 ) -> tuple[dict[str, Result], list[Problem]]:
     """Parse a results file; unknown refs and out-of-range percents are problems.
     ``levels`` gives each ref's scheme's level codes, for ``published_rag`` (Barnet's by
-    default; None for a ref whose scheme could not be read)."""
+    default; None for a ref whose scheme could not be read).
+
+    A clean row (nearly all of them) takes a short way: its value cell and its other cells
+    are read by the same functions as every row's, once per distinct text, and the result
+    is reused. ``fast`` False reads every row the long way, so a test can compare the two.
+    ``memo`` (made for the same ``indicators`` and ``levels``) carries those texts from one
+    file to the next.
+    """
     text, problems = _decode(data, shown)
     if text is None:
         return {}, problems
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(rows, [])]
-    except csv.Error as error:
-        return {}, [Problem("csv-syntax", f"not valid CSV: {error}", shown, 1, hint=_QUOTE_HINT)]
+    # Most files hold no control character at all: then only a row over several lines
+    # (a line break inside a quoted cell) needs its cells looked at.
+    controlled = has_control(data)
+    lines = _plain_lines(text) if fast and not controlled else None
+    if lines is not None:
+        header = [h.strip() for h in lines[0].split(",")]
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = [h.strip() for h in next(reader, [])]
+        except csv.Error as error:
+            return {}, [
+                Problem("csv-syntax", f"not valid CSV: {error}", shown, 1, hint=_QUOTE_HINT)
+            ]
     if not any(header):
         return {}, [
             Problem(
@@ -165,70 +189,107 @@ def parse_results(
             )
         ]
     problems = _header_problems(header, shown)
-    # Most files hold no control character at all: then only a row over several lines
-    # (a line break inside a quoted cell) needs its cells looked at.
-    controlled = has_control(data)
     if problems:
         return {}, problems
     results: dict[str, Result] = {}
-    lines: dict[str, int] = {}
     capped = CappedProblems()
     ref_at = header.index("ref")
+    width = len(header)
     suggest = RefSuggester(indicators)
-    while True:
-        start = rows.line_num + 1
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            capped.add(
-                Problem("csv-syntax", f"not valid CSV: {error}", shown, start, hint=_QUOTE_HINT)
-            )
-            break
-        line = rows.line_num
+
+    def long_way(row: list[str], start: int, line: int) -> None:
+        """Read one row with every check; its problems go to ``capped``."""
         if not any(cell.strip() for cell in row) and not (
             controlled and any(CONTROL.search(cell) for cell in row)
         ):
-            continue
-        if len(row) != len(header):
+            return
+        if len(row) != width:
             capped.add(
                 Problem(
                     "ragged-row",
-                    f"the row has {_cells(len(row))} but the header has {_cells(len(header))}",
+                    f"the row has {_cells(len(row))} but the header has {_cells(width)}",
                     shown,
                     line,
                     hint="check for a missing or extra comma; quote cells that contain commas",
                 )
             )
-            continue
+            return
         controls = control_problems(header, row, shown, start) if controlled or line > start else []
         if controls:
             capped.extend(controls)
-            continue
+            return
         if capped.full("unknown-ref") and (ref := row[ref_at].strip()) and ref not in indicators:
             capped.count("unknown-ref", line)  # no did-you-mean search for each of a million rows
-            continue
+            return
         cells = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
         codes = _BARNET_CODES if levels is None else levels.get(cells["ref"], _BARNET_CODES)
         result, found = _parse_row(cells, shown, line, indicators, suggest, codes)
         capped.extend(found)
         if result is None:
-            continue
+            return
         if result.ref in results:
             capped.add(
                 _cell_problem(
                     "duplicate-row",
-                    f"ref {result.ref!r} appears again (first on line {lines[result.ref]})",
+                    f"ref {result.ref!r} appears again (first on line {results[result.ref].line})",
                     shown,
                     line,
                     "ref",
                 )
             )
-            continue
+            return
         results[result.ref] = result
-        lines[result.ref] = line
+
+    if fast and not controlled:
+        memo = CellMemo(indicators, levels) if memo is None else memo
+        if lines is not None:
+            numbers = memo.line_numbers(len(lines))
+            rows: Iterator[tuple[int, int, list[str]]] = zip(
+                numbers, numbers, map(str.split, lines[1:], repeat(",")), strict=False
+            )
+        else:
+            rows = _csv_rows(reader, capped, shown)
+        memo.read(header, shown, rows, results, long_way)
+    else:
+        rows = _csv_rows(reader, capped, shown)
+        for start, line, row in rows:
+            long_way(row, start, line)
     return results, problems + capped.result()
+
+
+def _plain_lines(text: str) -> list[str] | None:
+    """The file's lines when splitting at commas reads them as :mod:`csv` would: no quote
+    character, line breaks all LF or CRLF, no cell over the csv module's size limit; else
+    None (then the csv module reads the file)."""
+    if '"' in text:
+        return None
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if max(map(len, lines)) > csv.field_size_limit():
+        return None
+    return lines
+
+
+def _csv_rows(
+    reader: Reader, capped: CappedProblems, shown: str
+) -> Iterator[tuple[int, int, list[str]]]:
+    """Each row after the header as (first line, last line, cells); a CSV syntax error is
+    added to ``capped`` and ends the rows."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            capped.add(
+                Problem("csv-syntax", f"not valid CSV: {error}", shown, start, hint=_QUOTE_HINT)
+            )
+            return
+        yield start, reader.line_num, row
 
 
 def control_problems(header: list[str], row: list[str], shown: str, start: int) -> list[Problem]:
@@ -327,9 +388,6 @@ def _parse_row(
     suggest: RefSuggester,
     codes: Sequence[str] | None = _BARNET_CODES,
 ) -> tuple[Result | None, list[Problem]]:
-    from barnet_rag.project.models import Result
-
-    problems: list[Problem] = []
     ref = cells["ref"]
     if not ref:
         return None, [_cell_problem("missing-ref", "ref is blank", shown, line, "ref")]
@@ -347,14 +405,29 @@ def _parse_row(
             )
         ]
     try:
-        value, decimals = parse_value(cells["value"])
+        value, decimals, problems = _value_cell(cells["value"], ref, indicator.unit, shown, line)
     except CellError as error:
         return None, [_cell_problem("bad-value", str(error), shown, line, "value")]
-    if value is not None and indicator.unit != "percent" and cells["value"].endswith("%"):
+    other, found = _other_cells(cells, codes, shown, line)
+    problems += found
+    if problems:
+        return None, problems
+    label, comparable, note, comment, rag = other
+    return Result(ref, value, label, comparable, note, comment, rag, line, decimals), []
+
+
+def _value_cell(
+    text: str, ref: str, unit: str, shown: str, line: int
+) -> tuple[float | None, int, list[Problem]]:
+    """The value cell (stripped) of ``ref``'s row, whose indicator has ``unit``, as (value,
+    decimals written, problems); raises :class:`CellError` when it is not a number at all."""
+    value, decimals = parse_value(text)
+    problems = []
+    if value is not None and unit != "percent" and text.endswith("%"):
         problems.append(
             Problem(
                 "percent-on-number",
-                f"value {cells['value']!r} has a % sign but {ref} is a number indicator",
+                f"value {text!r} has a % sign but {ref} is a number indicator",
                 shown,
                 line,
                 column="value",
@@ -362,16 +435,28 @@ def _parse_row(
                 "else remove the %",
             )
         )
-    if value is not None and indicator.unit == "percent" and not 0 <= value <= 100:
+    if value is not None and unit == "percent" and not 0 <= value <= 100:
         problems.append(
             _cell_problem(
                 "percent-range",
-                f"value {cells['value']!r} is outside 0-100 for a percent indicator",
+                f"value {text!r} is outside 0-100 for a percent indicator",
                 shown,
                 line,
                 "value",
             )
         )
+    return value, decimals, problems
+
+
+#: A row's label, comparable, note, comment and published_rag, as a :class:`Result` holds them.
+_Other = tuple[str | None, bool, str | None, str | None, Rag | None]
+
+
+def _other_cells(
+    cells: Mapping[str, str], codes: Sequence[str] | None, shown: str, line: int
+) -> tuple[_Other, list[Problem]]:
+    """A row's cells (stripped) other than ref and value, read, with their problems."""
+    problems = []
     comparable = cells.get("comparable", "").lower()
     if comparable not in ("", "no"):
         problems.append(
@@ -396,19 +481,149 @@ def _parse_row(
                 "published_rag",
             )
         )
-    if problems:
-        return None, problems
-    return (
-        Result(
-            ref=ref,
-            value=value,
-            label=cells.get("label") or None,
-            comparable=comparable != "no",
-            note=cells.get("note") or None,
-            comment=cells.get("comment") or None,
-            published_rag=rag,
-            line=line,
-            decimals=decimals,
-        ),
-        [],
+    other = (
+        cells.get("label") or None,
+        comparable != "no",
+        cells.get("note") or None,
+        cells.get("comment") or None,
+        rag,
     )
+    return other, problems
+
+
+#: A ref's text as its plan holds it, its unit's memo of value texts, its unit, its scheme's
+#: level codes and their number in :attr:`CellMemo.codes`.
+_Known = tuple[str, dict[str, tuple[float | None, int] | None], str, Sequence[str] | None, int]
+
+
+class CellMemo:
+    """Clean rows read from memos of what :func:`_value_cell` and :func:`_other_cells`
+    made of each distinct cell text; a text with a problem (None in the memo) sends its row
+    the long way, as does a row over several lines, a ragged row, an unknown or blank ref
+    and a ref seen before.
+
+    Only successes are kept, so every problem is still built by the long way, with its own
+    row's line and ref. The rows share the memos' floats and labels, the plan's copy of each
+    ref and one int per line number. One memo serves every file read for the same
+    ``indicators`` and ``levels``; it holds at most :data:`MEMO_TEXTS` value texts.
+    """
+
+    def __init__(
+        self,
+        indicators: Mapping[str, Indicator],
+        levels: Mapping[str, Sequence[str] | None] | None,
+    ) -> None:
+        self.indicators = indicators
+        self.levels = levels
+        #: Per unit, each value cell's (value, decimals).
+        self.values: dict[str, dict[str, tuple[float | None, int] | None]] = {}
+        #: Per header's other columns and set of level codes (numbered in :attr:`codes`),
+        #: what each tuple of other cells holds.
+        self.other: dict[tuple[str, ...], dict[int, dict[tuple[str, ...], _Other | None]]] = {}
+        self.codes: dict[tuple[str, ...] | None, int] = {}
+        #: Per ref seen: :meth:`_about` it.
+        self.refs: dict[str, _Known] = {}
+        self.numbers: list[int] = []
+
+    def line_numbers(self, lines: int) -> list[int]:
+        """2 up to at least ``lines`` (the first row's line on), shared by every file."""
+        if len(self.numbers) < lines:
+            self.numbers = list(range(2, lines + 2))
+        return self.numbers
+
+    def read(
+        self,
+        header: list[str],
+        shown: str,
+        rows: Iterator[tuple[int, int, list[str]]],
+        results: dict[str, Result],
+        long_way: Callable[[list[str], int, int], None],
+    ) -> None:
+        """Add each row's result to ``results``, passing to ``long_way`` every row that is
+        not clean."""
+        others = [at for at, name in enumerate(header) if name not in ("ref", "value")]
+        names = tuple(header[at] for at in others)
+        width, ref_at, value_at = len(header), header.index("ref"), header.index("value")
+        # The other cells of a row as a tuple (itemgetter gives one cell bare, so not then).
+        pick: Callable[[list[str]], tuple[str, ...]] = (
+            itemgetter(*others) if len(others) > 1 else lambda row: tuple(row[at] for at in others)
+        )
+        if sum(map(len, self.values.values())) > MEMO_TEXTS:
+            for unit_memo in self.values.values():
+                unit_memo.clear()
+        refs, about = self.refs, self._about
+        by_codes = self.other.setdefault(names, {})
+        new, get = tuple.__new__, self.indicators.get
+        for start, line, row in rows:
+            if line != start or len(row) != width:
+                long_way(row, start, line)
+                continue
+            ref = row[ref_at].strip()
+            known = refs.get(ref)
+            if known is None:
+                indicator = get(ref)
+                if indicator is None:
+                    long_way(row, start, line)
+                    continue
+                known = about(ref, indicator)
+            if ref in results:
+                long_way(row, start, line)
+                continue
+            ref, values, unit, codes, codes_key = known
+            text = row[value_at]
+            try:
+                value = values[text]
+            except KeyError:
+                value = values[text] = _value(text, unit, ref, shown, line)
+            texts = pick(row)
+            try:
+                other = by_codes[codes_key][texts]
+            except KeyError:
+                other = by_codes.setdefault(codes_key, {})[texts] = _other(
+                    names, texts, codes, shown, line
+                )
+            if value is None or other is None:
+                long_way(row, start, line)
+                continue
+            label, comparable, note, comment, rag = other
+            fields = (ref, value[0], label, comparable, note, comment, rag, line, value[1])
+            results[ref] = new(Result, fields)
+
+    def _about(self, ref: str, indicator: Indicator) -> _Known:
+        """What the rows of ``ref`` need of its indicator and scheme, kept for the next."""
+        codes = self.levels.get(ref, _BARNET_CODES) if self.levels is not None else _BARNET_CODES
+        codes_key = self.codes.setdefault(None if codes is None else tuple(codes), len(self.codes))
+        values = self.values.setdefault(indicator.unit, {})
+        # The plan's copy of the ref's text, so that the rows of every quarter share it.
+        shared = indicator.ref if indicator.ref == ref else ref
+        known = self.refs[ref] = (shared, values, indicator.unit, codes, codes_key)
+        return known
+
+
+#: The most value texts a :class:`CellMemo` keeps: a file of distinct values must not hold
+#: a second copy of itself for the rest of the run (it is emptied when over this).
+MEMO_TEXTS = 100_000
+
+
+def _other(
+    names: tuple[str, ...],
+    texts: tuple[str, ...],
+    codes: Sequence[str] | None,
+    shown: str,
+    line: int,
+) -> _Other | None:
+    """What a row's other cells hold, or None when they have a problem."""
+    cells = {name: cell.strip() for name, cell in zip(names, texts, strict=True)}
+    other, problems = _other_cells(cells, codes, shown, line)
+    return None if problems else other
+
+
+def _value(
+    text: str, unit: str, ref: str, shown: str, line: int
+) -> tuple[float | None, int] | None:
+    """The value and decimals of a value cell, or None when it has a problem."""
+    try:
+        value, decimals, problems = _value_cell(text.strip(), ref, unit, shown, line)
+    except CellError:
+        return None
+    return None if problems else (value, decimals)
