@@ -9,13 +9,14 @@ unknown-ref rows, quoted cells, line breaks in quoted cells and CRLF line ends.
 
 from __future__ import annotations
 
+import gc
 import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from barnet_rag.project.models import Indicator
-from barnet_rag.project.resultsfile import COLUMNS, parse_results
+from barnet_rag.project.resultsfile import COLUMNS, HELD_BYTES, parse_results
 
 EXAMPLES = int(os.environ.get("BARNET_RAG_FUZZ_EXAMPLES", "2000"))
 SHOWN = "results/2017-18/Q3.csv"
@@ -156,3 +157,23 @@ def test_the_short_way_is_taken_by_clean_rows_and_agrees() -> None:
         "X": (7.0, 0, 5),
     }
     assert [(p.code, p.line) for p in short[1]] == [("duplicate-row", 4)]
+
+
+def test_a_large_file_is_read_alike_and_leaves_the_collector_as_it_was() -> None:
+    """A file over HELD_BYTES is read with the collector paused and its rows frozen; the
+    results are the same and the collector's state (on or off) is restored."""
+    rows = [f"SC/{n % 3 + 1},{n % 101},label {n % 7}" for n in range(40_000)]
+    data = ("ref,value,label\n" + "\n".join(rows) + "\n").encode()
+    assert len(data) >= HELD_BYTES
+    for collecting in (True, False):
+        if not collecting:
+            gc.disable()
+        try:
+            short = parse_results(data, SHOWN, INDICATORS)
+            assert gc.isenabled() is collecting
+        finally:
+            gc.enable()
+            gc.unfreeze()
+        assert short == parse_results(data, SHOWN, INDICATORS, fast=False)
+        assert len(short[0]) == 3
+        assert [p.code for p in short[1][:2]] == ["duplicate-row", "duplicate-row"]
