@@ -187,3 +187,52 @@ def test_models_given_the_same_keys_share_one_set_which_a_copy_leaves_alone(
         "unit",
         "targets",
     }
+
+
+PLAN_YEAR = st.dictionaries(
+    st.sampled_from(["annual", "Q1", "Q2", "Q3", "Q4"]),
+    st.one_of(
+        st.none(),
+        st.floats(-10, 110, allow_nan=False),
+        st.sampled_from(["monitor", "68%", "101%", "-1%", "Sustain Reduction"]),
+    ),
+    max_size=5,
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["percent", "number"]),
+            st.dictionaries(st.sampled_from(["2016/17", "2017/18"]), PLAN_YEAR, max_size=2),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_plan_found_clean_at_once_has_no_target_problem(
+    indicators: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """``_targets_clean`` (a few C passes over a plan) says clean exactly when
+    ``_target_problems`` finds nothing in any indicator."""
+    from hypothesis import assume
+
+    from barnet_rag.project import loading
+
+    try:
+        plan = models.Plan.model_validate(
+            {
+                "plan": "p",
+                "committee": "C",
+                "title": "T",
+                "indicators": [
+                    {**indicator(targets), "ref": f"A/{n}", "unit": unit}
+                    for n, (unit, targets) in enumerate(indicators)
+                ],
+            }
+        )
+    except ValidationError:  # text as a quarter's target
+        assume(False)
+        return
+    found = [loading._target_problems("p", "i", one) for one in plan.indicators]
+    assert loading._targets_clean(plan) == (not any(found))

@@ -9,10 +9,12 @@ input, while ``check`` collects the problems instead.
 from __future__ import annotations
 
 import gc
+import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -90,7 +92,7 @@ def plan_problems(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
     percent targets within 0-100."""
     problems: list[Problem] = []
     slugs: dict[str, str] = {}
-    refs: dict[str, str] = {}
+    refs: dict[str, tuple[str, int]] = {}
     for shown, plan in plans:
         if plan.plan in slugs:
             problems.append(
@@ -103,19 +105,21 @@ def plan_problems(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
                 )
             )
         slugs.setdefault(plan.plan, shown)
+        targets_clean = _targets_clean(plan)
         for index, indicator in enumerate(plan.indicators):
-            where = f"indicators[{index}]"
             if indicator.ref in refs:
+                first, at = refs[indicator.ref]
                 problems.append(
                     Problem(
                         "duplicate-ref",
-                        f"ref {indicator.ref!r} is already used in {refs[indicator.ref]}",
+                        f"ref {indicator.ref!r} is already used in {first} (indicators[{at}])",
                         shown,
-                        path=f"{where}.ref",
+                        path=f"indicators[{index}].ref",
                         hint="refs must be unique across all plans",
                     )
                 )
-            refs.setdefault(indicator.ref, f"{shown} ({where})")
+            else:
+                refs[indicator.ref] = (shown, index)
             if indicator.survey is not None and indicator.survey not in plan.surveys:
                 known = ", ".join(plan.surveys) or "none"
                 problems.append(
@@ -123,12 +127,35 @@ def plan_problems(plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
                         "unknown-survey",
                         f"survey {indicator.survey!r} is not defined in this plan's surveys",
                         shown,
-                        path=f"{where}.survey",
+                        path=f"indicators[{index}].survey",
                         hint=f"surveys defined: {known}",
                     )
                 )
-            problems.extend(_target_problems(shown, where, indicator))
+            if not targets_clean:
+                problems.extend(_target_problems(shown, f"indicators[{index}]", indicator))
     return problems
+
+
+_TARGET_VALUES = operator.attrgetter(*TARGET_KEYS)
+_YEARS = operator.attrgetter("targets")
+_WRITTEN = operator.attrgetter("__pydantic_private__")
+
+
+def _targets_clean(plan: Plan) -> bool:
+    """Whether :func:`_target_problems` has nothing to say of any of the plan's indicators
+    (the usual plan), found in a few C passes: no number indicator's target written with a
+    ``%`` (no private values), and no percent target outside 0-100 among the distinct
+    values of its percent indicators."""
+    percent: list[Indicator] = []
+    number: list[Indicator] = []
+    for indicator in plan.indicators:
+        (percent if indicator.unit == "percent" else number).append(indicator)
+    number_years = chain.from_iterable(map(dict.values, map(_YEARS, number)))
+    if any(map(_WRITTEN, number_years)):
+        return False
+    percent_years = chain.from_iterable(map(dict.values, map(_YEARS, percent)))
+    values = set(chain.from_iterable(map(_TARGET_VALUES, percent_years)))
+    return all(0 <= value <= 100 for value in values if isinstance(value, float))
 
 
 def _target_problems(shown: str, where: str, indicator: Indicator) -> list[Problem]:
