@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 from barnet_rag.engine.inputs import Result, Results
 from barnet_rag.periods import Period
@@ -92,6 +93,14 @@ class Timeline:
         """``ref``'s row in each quarter (None where the file has no row for it)."""
         return History(self, [quarter.get(ref) for quarter in self.quarters])
 
+    def histories(self, refs: Sequence[str]) -> list[History]:
+        """:meth:`history` of each of ``refs``, read a quarter at a time: one lookup loop
+        per quarter rather than one per indicator and quarter (for many indicators)."""
+        if not self.quarters:
+            return [History(self, ()) for _ in refs]
+        columns = [list(map(quarter.get, refs)) for quarter in self.quarters]
+        return [History(self, rows) for rows in zip(*columns, strict=True)]
+
 
 class Reference:
     """A quarter a DOT compares the rated period with, found once for every indicator: its
@@ -110,11 +119,29 @@ class Reference:
 class History:
     """One indicator's results, aligned with its timeline's quarters."""
 
-    __slots__ = ("timeline", "rows")
+    __slots__ = ("timeline", "rows", "_breaks")
 
     def __init__(self, timeline: Timeline, rows: Sequence[Result | None]) -> None:
         self.timeline = timeline
         self.rows = rows
+        self._breaks: tuple[int, ...] | None = None
+
+    def breaks(self) -> tuple[int, ...]:
+        """The positions of the rows that say ``comparable: no``, latest first; found once
+        (most indicators have none, which one pass in C tells)."""
+        found = self._breaks
+        if found is None:
+            rows = self.rows
+            if all(map(_COMPARABLE, filter(None, rows))):
+                found = ()
+            else:
+                found = tuple(
+                    k
+                    for k in range(len(rows) - 1, -1, -1)
+                    if (row := rows[k]) is not None and not row.comparable
+                )
+            self._breaks = found
+        return found
 
     def at(self, period: Period) -> Result | None:
         """The row for ``period``, if its quarter has one."""
@@ -130,10 +157,8 @@ class History:
     def break_in(self, span: range) -> int | None:
         """The position of the latest quarter in ``span`` whose result says
         ``comparable: no`` (None: none)."""
-        rows = self.rows
-        for k in reversed(span):
-            row = rows[k]
-            if row is not None and not row.comparable:
+        for k in self.breaks():
+            if k in span:
                 return k
         return None
 
@@ -195,6 +220,10 @@ class History:
             row = None if k is None else rows[k]
             values.append(None if row is None else row.value)
         return values
+
+
+#: Whether a result says it is comparable with the quarters before it.
+_COMPARABLE = attrgetter("comparable")
 
 
 def later(first: Period | None, second: Period | None) -> Period | None:

@@ -253,8 +253,10 @@ def _rag_by(
     dot_short: Dot,
     floor: float | None,
     view: SchemeView,
+    detail: bool = True,
 ) -> Rating:
-    """:func:`rag_for` with the scheme's bands worked out already."""
+    """:func:`rag_for` with the scheme's bands worked out already; with ``detail`` false
+    the rating records no band trials (``tried`` empty: only ``explain`` reads them)."""
     if value is None:
         return _NOT_REPORTED
     if target is None:
@@ -267,9 +269,10 @@ def _rag_by(
     for index, band in view.bands:
         conditions = band_conditions(band, standing)
         matched = all(held for _, held in conditions)
-        tried.append(
-            build_band_trial(index=index, rag=band.rag, conditions=conditions, matched=matched)
-        )
+        if detail:
+            tried.append(
+                build_band_trial(index=index, rag=band.rag, conditions=conditions, matched=matched)
+            )
         if matched:
             return Rating(
                 band.rag, counted, standing.shortfall, index, standing, band, tuple(tried)
@@ -312,7 +315,10 @@ def _compare(
     value: float | None,
     interval: tuple[float, str],
     missing: Dot,
-) -> tuple[Result | None, DotTrace]:
+    detail: bool = True,
+) -> tuple[Result | None, Dot, float, DotTrace | None]:
+    """One DOT against its reference quarter: the reference's row, the outcome, the
+    tolerance, and (with ``detail``) the trace ``explain`` shows."""
     k = reference_at.at
     reference = None if k is None else rows[k]
     broken_at = history.break_in(reference_at.span)
@@ -326,6 +332,8 @@ def _compare(
         broken=broken_at is not None,
         missing=missing,
     )
+    if not detail:
+        return reference, outcome, tolerance[0], None
     trace = build_dot_trace(
         term=term,
         reference_period=reference_at.label,
@@ -337,7 +345,7 @@ def _compare(
         break_period=None if broken_at is None else history.timeline.labels[broken_at],
         outcome=outcome,
     )
-    return reference, trace
+    return reference, outcome, tolerance[0], trace
 
 
 def rate_indicator(
@@ -350,6 +358,7 @@ def rate_indicator(
     timeline: Timeline | None = None,
     view: SchemeView | None = None,
     detail: bool = True,
+    history: History | None = None,
 ) -> RatedIndicator:
     """Rate one indicator for one period: target, RAG, both DOTs and the trace behind them.
 
@@ -357,13 +366,15 @@ def rate_indicator(
     :class:`SchemeView`, when the caller has worked them out already (for many indicators).
     With ``detail`` false the rating has no trace, no SPC points and no sparkline (``trace``
     and ``spc`` None, ``recent`` empty), which JSON and CSV do not carry: the same rules,
-    in less time and memory.
+    in less time and memory. ``history`` is the indicator's history in ``timeline``, when
+    the caller has read it already.
     """
     if timeline is None:
         timeline = Timeline.of(results, period)
     if view is None:
         view = SchemeView.of(scheme)
-    history = timeline.history(indicator.ref)
+    if history is None:
+        history = timeline.history(indicator.ref)
     rows = history.rows
     k = timeline.at_period
     current = None if k is None else rows[k]
@@ -371,11 +382,19 @@ def rate_indicator(
     interval = interval_for(indicator, plan, value)
     year = indicator.targets_for(period.year)
     target = _target_in(year, period.quarter)
-    previous, short = _compare(
-        "short", rows, timeline.previous, history, indicator, value, interval, "not reported"
+    previous, dot_short, tolerance_short, short = _compare(
+        "short",
+        rows,
+        timeline.previous,
+        history,
+        indicator,
+        value,
+        interval,
+        "not reported",
+        detail,
     )
     new_this_year = indicator.since == period.year
-    last_year, long = _compare(
+    last_year, dot_long, tolerance_long, long = _compare(
         "long",
         rows,
         timeline.last_year,
@@ -384,6 +403,7 @@ def rate_indicator(
         value,
         interval,
         "new" if new_this_year else "no comparison",
+        detail,
     )
     floor = None if target.value is None or year is None else year.floor_for(period.quarter)
     rating = _rag_by(
@@ -391,13 +411,14 @@ def rate_indicator(
         target.value,
         interval[0],
         indicator.polarity,
-        long.outcome,
-        short.outcome,
+        dot_long,
+        dot_short,
         floor,
         view,
+        detail,
     )
     rag, counted, standing = rating.rag, rating.counted, rating.standing
-    last_reported = history.last_reported(period) if long.outcome == "no comparison" else None
+    last_reported = history.last_reported(period) if dot_long == "no comparison" else None
     spc: SpcResult | None = None
     if detail:
         spc = spc_for_indicator(
@@ -418,7 +439,7 @@ def rate_indicator(
             shortfall=None if standing is None else standing.shortfall,
             band_index=band_index,
             band=None if band_index is None else scheme.bands[band_index],
-            dots=[short, long],
+            dots=[dot for dot in (short, long) if dot is not None],
             floor=floor,
             points=None if standing is None else standing.points,
             floor_met=None if standing is None else standing.floor_met,
@@ -439,14 +460,14 @@ def rate_indicator(
         label=None if current is None else current.label,
         target=target.value,
         annual_target=target.annual,
-        tolerance=long.tolerance,
+        tolerance=tolerance_long,
         rag=rag,
         published_rag=None if current is None else current.published_rag,
         previous_value=None if previous is None else previous.value,
-        dot_short=short.outcome,
+        dot_short=dot_short,
         last_year_value=None if last_year is None else last_year.value,
         last_year_label=None if last_year is None else last_year.label,
-        dot_long=long.outcome,
+        dot_long=dot_long,
         previous_label=None if previous is None else previous.label,
         counted_value=counted,
         shortfall=None if standing is None else standing.shortfall,
@@ -471,7 +492,7 @@ def rate_indicator(
         last_year_decimals=0 if last_year is None else last_year.decimals,
         trace=trace,
         rag_label=view.labels.get(rag, rag),
-        tolerance_short=short.tolerance,
+        tolerance_short=tolerance_short,
         levels=view.levels,
     )
 
@@ -523,6 +544,8 @@ def rate_period(
         view = views.get(plan.scheme)
         if view is None or view.scheme is not scheme:
             view = views[plan.scheme] = SchemeView.of(scheme)
+        active = [indicator for indicator in plan.indicators if is_active(indicator, period)]
+        histories = timeline.histories([indicator.ref for indicator in active])
         rated = [
             rate_indicator(
                 plan,
@@ -533,9 +556,9 @@ def rate_period(
                 timeline=timeline,
                 view=view,
                 detail=detail,
+                history=history,
             )
-            for indicator in plan.indicators
-            if is_active(indicator, period)
+            for indicator, history in zip(active, histories, strict=True)
         ]
         groups.append(Group(plan.plan, plan.committee, rated, view.levels))
     return RatedPeriod(
