@@ -224,3 +224,25 @@ def test_rows_written_a_chunk_at_a_time_are_the_rows_written_at_once(
             iter([]), chunked
         )
         assert chunked.getvalue() == at_once.getvalue()  # no rows: header alone, or []
+
+
+def test_csv_written_from_columns_is_the_csv_of_the_row_dicts(
+    monkeypatch: pytest.MonkeyPatch, repo_root: Path
+) -> None:
+    from barnet_rag.api import rate_project
+    from barnet_rag.outputs import exporting
+    from barnet_rag.outputs.tabular import indicator_rows
+    from barnet_rag.project.loading import ResultsStore, load_project
+
+    monkeypatch.setattr(exporting, "CHUNK_ROWS", 4)  # many chunks, across periods
+    project = load_project(repo_root)
+    periods = exporting.export_periods(ResultsStore(repo_root, {}).files, None, True)
+    rated = [rate_project(repo_root, p, (), project=project).indicators for p in periods]
+    rows = exporting.export_rows(periods, [indicator_rows(i) for i in rated])
+    from_rows, from_columns = io.StringIO(), io.StringIO()
+    exporting.write_csv_export(rows, from_rows)
+    exporting.write_csv_columns_export(exporting.export_columns(periods, rated), from_columns)
+    assert from_columns.getvalue() == from_rows.getvalue()
+    empty = io.StringIO()
+    exporting.write_csv_columns_export(iter([]), empty)
+    assert empty.getvalue() == exporting.BOM + ",".join(exporting.export_fields()) + "\n"

@@ -107,34 +107,35 @@ class ResultSlips:
         last, when = self.value, self.period
         problems: list[Problem] = []
         indicators, percent = self.indicators, self.percent
+        low, high = 1.1 / SCALE_FACTOR, 0.99 * SCALE_FACTOR  # inside these, however rounded
         for ref, result in quarter.results.results.items():
             value = result.value
             if value is None:
                 if not result.comparable:
                     last[ref] = _BREAK
                 continue
-            earlier = last.get(ref, _BREAK) if result.comparable else _BREAK
-            earlier_period = when.get(ref)
-            last[ref], when[ref] = value, period
-            if not check or ref not in indicators:
-                continue
-            if ref in percent and _looks_like_fraction(value):
-                text = quarter.values.get(result.line, format_number(value))
-                if not text.endswith("%"):
-                    problems.append(_fraction_slip(quarter, result, text))
-                    continue
-            if earlier is _BREAK or earlier == 0 or value == 0:
-                continue
-            ratio = abs(value / earlier)
-            if 1.1 / SCALE_FACTOR <= ratio <= 0.99 * SCALE_FACTOR:  # inside, however rounded
-                continue
-            ratio = round(ratio, 9)  # 67.6 / 6.76 is ten
-            if 1 / SCALE_FACTOR <= ratio <= SCALE_FACTOR:
-                continue
-            assert earlier_period is not None
-            problems.append(
-                _scale_slip(quarter, result, indicators[ref], (earlier_period, earlier), ratio)
-            )
+            # Checked before the ref's latest value and quarter are replaced by this one's
+            # (a 1.2 M-row loop: the quarter is looked up only for a slip).
+            if check and ref in indicators:
+                earlier = last.get(ref, _BREAK) if result.comparable else _BREAK
+                if ref in percent and _looks_like_fraction(value):
+                    text = quarter.values.get(result.line, format_number(value))
+                    if not text.endswith("%"):
+                        problems.append(_fraction_slip(quarter, result, text))
+                        earlier = _BREAK
+                if not (earlier is _BREAK or earlier == 0 or value == 0) and not (
+                    low <= abs(value / earlier) <= high
+                ):
+                    ratio = round(abs(value / earlier), 9)  # 67.6 / 6.76 is ten
+                    if not 1 / SCALE_FACTOR <= ratio <= SCALE_FACTOR:
+                        earlier_period = when[ref]
+                        problems.append(
+                            _scale_slip(
+                                quarter, result, indicators[ref], (earlier_period, earlier), ratio
+                            )
+                        )
+            last[ref] = value
+            when[ref] = period
         return problems
 
 

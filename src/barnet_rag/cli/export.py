@@ -74,8 +74,10 @@ def export(
     from barnet_rag.outputs.exporting import (
         CHUNK_WRITERS,
         export_chunks,
+        export_columns,
         export_periods,
         export_rows,
+        write_csv_columns_export,
         write_xlsx_export,
     )
     from barnet_rag.outputs.tabular import indicator_rows
@@ -87,14 +89,20 @@ def export(
         project = load_project(root)
         available = ResultsStore(root, {}).files if all_periods else ()
         periods = export_periods(available, period, all_periods)
-        rated = [rate_project(root, p, plans, project=project).indicators for p in periods]
+        # No format carries the trace, SPC points or sparkline: rated without them, the
+        # indicators take a third of the memory (a national export peaked at 1.6 GB).
+        rated = [
+            rate_project(root, p, plans, project=project, detail=False).indicators for p in periods
+        ]
     with collector_skips_what_is_held():  # the rated indicators, while rows are made
         writer: Callable[[IO[Any]], None]
         if output_format == "xlsx":  # RAG cells in each plan's scheme's colours
             rows = export_rows(periods, [indicator_rows(indicators) for indicators in rated])
             levels = {i.plan: i.levels for indicators in rated for i in indicators}
             writer = functools.partial(write_xlsx_export, rows, levels=levels)
-        else:  # CSV and JSON are written a chunk of rows at a time, never all rows at once
+        elif output_format == "csv":  # a chunk of rows at a time, never all rows at once
+            writer = functools.partial(write_csv_columns_export, export_columns(periods, rated))
+        else:  # JSON likewise
             writer = functools.partial(CHUNK_WRITERS[output_format], export_chunks(periods, rated))
         if output == STDOUT:
             writer(sys.stdout)  # a closed pipe (| head) ends with 141, as for every command

@@ -93,15 +93,19 @@ def report(
             "--reference-docx FILE"
         )
     from barnet_rag.api import rate_project
-    from barnet_rag.outputs.reporting import build_report
+    from barnet_rag.outputs.reporting import Undetailed, build_report
     from barnet_rag.project.actions import load_all_actions
     from barnet_rag.project.loading import load_project
     from barnet_rag.project.narratives import read_narratives
     from barnet_rag.project.risks import load_registers
 
     project = load_project(root)
-    rated = rate_project(root, period, plans, project=project)
+    # Rated without detail (a national report peaked at 1.6 GB with every trace and SPC
+    # point held): a section reads only each row's sparkline results, made per row from
+    # the same history as the engine's, and its plan's scheme's SPC rules (``Undetailed``).
+    rated = rate_project(root, period, plans, project=project, detail=False)
     selected = project.select(plans)
+    undetailed = Undetailed.of(project.results, project.schemes, selected, period)
     registers = load_registers(root, selected, project.plan_files)
     narratives = read_narratives(root, period, [p.plan for p in selected])
     with collector_skips_what_is_held():
@@ -114,6 +118,7 @@ def report(
             risk_threshold=risk_threshold,
             narratives={plan: (n.shown, n.text) for plan, n in narratives.items()},
             actions=load_all_actions(root, selected),
+            undetailed=undetailed,
         )
         _write(context, output_format, output, templates, reference_docx)
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import overload
+from typing import NamedTuple, overload
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
+from barnet_rag.engine.history import Timeline
+from barnet_rag.engine.inputs import Results
+from barnet_rag.engine.rating import SPARKLINE_QUARTERS
 from barnet_rag.engine.spc import Variation
 from barnet_rag.outputs import markdown_text, narrative
 from barnet_rag.outputs.display import (
@@ -40,6 +43,7 @@ from barnet_rag.project.models import (
     Plan,
     RatedIndicator,
     RatedPeriod,
+    Scheme,
     SpcRules,
     SummaryRow,
     Survey,
@@ -204,6 +208,31 @@ class PlanSection(_Model):
     actions: ActionSection | None = None
 
 
+#: An indicator's results in the quarters of its sparkline, by ref (``RatedIndicator.recent``).
+Recent = Callable[[str], Sequence[float | None]]
+
+
+class Undetailed(NamedTuple):
+    """What the report reads of the ratings' detail, for indicators rated without it
+    (``detail=False``): each ref's sparkline results, and each plan's scheme's SPC rules
+    (None: the defaults), by plan slug. The trace and SPC points are never needed."""
+
+    recent: Recent
+    spc_rules: Mapping[str, SpcRules | None]
+
+    @classmethod
+    def of(
+        cls, results: Results, schemes: Mapping[str, Scheme], plans: Sequence[Plan], period: Period
+    ) -> Undetailed:
+        """What ``plans`` rated for ``period`` without detail leave out: the sparkline
+        results from the same histories as the engine's (``History.recent``)."""
+        timeline = Timeline.of(results, period)
+        return cls(
+            recent=lambda ref: timeline.history(ref).recent(SPARKLINE_QUARTERS),
+            spc_rules={plan.plan: schemes[plan.scheme].spc for plan in plans},
+        )
+
+
 class SectionFailed(Exception):
     """Building a plan section raised ``error``: carried out of the template that asked for
     the section, so that it is not taken for an error of the template's own expressions."""
@@ -358,9 +387,14 @@ def _dot_cell(dot: Dot, missing_text: str, new_text: str) -> DotCell:
 
 
 def indicator_row(
-    indicator: RatedIndicator, period: Period, plan: Plan, notes: _Notes
+    indicator: RatedIndicator,
+    period: Period,
+    plan: Plan,
+    notes: _Notes,
+    recent: Sequence[float | None] | None = None,
 ) -> IndicatorRow:
-    """Write out one indicator's cells; survey tolerances and result notes become footnotes."""
+    """Write out one indicator's cells; survey tolerances and result notes become footnotes.
+    ``recent`` stands for the indicator's own when it was rated without detail."""
     unit = indicator.unit
     title_notes = []
     ref_detail = None
@@ -392,7 +426,7 @@ def indicator_row(
             format_value(indicator.last_year_value, unit, indicator.last_year_decimals),
             indicator.last_year_label,
         )
-    trend, trend_points, trend_text = trend_parts(indicator, period)
+    trend, trend_points, trend_text = trend_parts(indicator, period, recent)
     return IndicatorRow(
         ref=indicator.ref,
         ref_detail=ref_detail,
@@ -430,6 +464,7 @@ def _tables(
     notes: _Notes,
     all_indicators: bool,
     key: Sequence[KeyNote],
+    recent: Recent | None = None,
 ) -> list[IndicatorTable]:
     """Corporate Plan indicators (all of them, as the seed prints them), then Commissioning
     Plan indicators that missed target, each with Monitor indicators for information."""
@@ -448,7 +483,10 @@ def _tables(
             continue
         has_monitor = any(i.rag == "Monitor" for i in chosen)
         caption_notes = [notes.number(MONITOR_NOTE)] if has_monitor else []
-        rows = [indicator_row(i, period, plan, notes) for i in chosen]
+        rows = [
+            indicator_row(i, period, plan, notes, None if recent is None else recent(i.ref))
+            for i in chosen
+        ]
         tables.append(
             IndicatorTable(
                 caption=caption,
@@ -560,15 +598,23 @@ def plan_section(
     risk_threshold: int = DEFAULT_THRESHOLD,
     narrative_file: tuple[str, str] | None = None,
     actions: ActionsFile | None = None,
+    undetailed: Undetailed | None = None,
 ) -> PlanSection:
     """One committee's part of the report: progress on key activities (``narrative_file``,
-    its shown name and text, if any), exceptions in words, tables, notes, risks."""
+    its shown name and text, if any), exceptions in words, tables, notes, risks.
+    ``undetailed`` gives what the report reads of the detail when ``indicators`` were rated
+    without it."""
     notes = _Notes(plan.plan)
     missed = [i for i in indicators if i.missed_target]
     rated = sum(i.is_rated for i in indicators)
-    rules = next((i.spc.rules for i in indicators if i.spc is not None), SpcRules())
+    if undetailed is None:
+        rules = next((i.spc.rules for i in indicators if i.spc is not None), SpcRules())
+        recent = None
+    else:
+        rules = (undetailed.spc_rules.get(plan.plan) if indicators else None) or SpcRules()
+        recent = undetailed.recent
     key = key_notes(plan.plan, rules)
-    tables = _tables(indicators, period, plan, notes, all_indicators, key)
+    tables = _tables(indicators, period, plan, notes, all_indicators, key, recent)
     return PlanSection(
         plan=plan.plan,
         committee=plan.committee,
@@ -622,10 +668,12 @@ def build_report(
     risk_threshold: int = DEFAULT_THRESHOLD,
     narratives: Mapping[str, tuple[str, str]] | None = None,
     actions: Mapping[str, ActionsFile] | None = None,
+    undetailed: Undetailed | None = None,
 ) -> ReportContext:
     """The exception report for ``period`` over ``plans`` (in the order given);
     ``narratives`` maps a plan's slug to its narrative file's shown name and text, and
-    ``actions`` holds the plans' actions files, by plan slug."""
+    ``actions`` holds the plans' actions files, by plan slug. ``undetailed`` is given when
+    ``rated`` was rated without detail: the same report, from a third of the memory."""
     actions = actions or {}
     narratives = narratives or {}
     by_plan: dict[str, list[RatedIndicator]] = {plan.plan: [] for plan in plans}
@@ -645,6 +693,7 @@ def build_report(
             risk_threshold=risk_threshold,
             narrative_file=narratives.get(plan.plan),
             actions=actions.get(plan.plan),
+            undetailed=undetailed,
         )
 
     overall = rated.summary[-1]

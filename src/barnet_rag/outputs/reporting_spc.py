@@ -80,10 +80,10 @@ def target_text(target: float | None, unit: str) -> str:
     return _cached_target(target, unit)
 
 
-def _written(indicator: RatedIndicator) -> list[str | None]:
-    """``recent`` as the report writes it: the rated, previous and last-year results with
-    the decimals the results files gave them (22.0%), the others with as many as needed."""
-    values = list(indicator.recent)
+def _written(indicator: RatedIndicator, values: Sequence[float | None]) -> list[str | None]:
+    """``values`` (the indicator's ``recent``) as the report writes them: the rated,
+    previous and last-year results with the decimals the results files gave them (22.0%),
+    the others with as many as needed."""
     known = {
         1: (indicator.value, indicator.decimals),
         2: (indicator.previous_value, indicator.previous_decimals),
@@ -119,15 +119,20 @@ class TrendSvg(NamedTuple):
         )
 
 
-def trend_parts(indicator: RatedIndicator, period: Period) -> tuple[str, TrendSvg, str]:
-    """:func:`trend_cells` with the SVG sparkline not yet drawn."""
-    values = tuple(indicator.recent)
+def trend_parts(
+    indicator: RatedIndicator, period: Period, recent: Sequence[float | None] | None = None
+) -> tuple[str, TrendSvg, str]:
+    """:func:`trend_cells` with the SVG sparkline not yet drawn; ``recent`` stands for the
+    indicator's own when it was rated without detail (its ``recent`` empty)."""
+    values = tuple(indicator.recent if recent is None else recent)
     level = indicator.level
     latest = level.label if level is not None else indicator.rag
     unit = indicator.unit
     target = target_text(indicator.target, unit) if indicator.target is not None else None
     periods = _trend_periods(period, len(values))
-    text = narrative.trend_description(indicator.ref, _written(indicator), periods, latest, target)
+    text = narrative.trend_description(
+        indicator.ref, _written(indicator, values), periods, latest, target
+    )
     line = unicode_sparkline(values).replace(" ", narrative.TREND_GAP)
     colour, outline = None, "#ffffff"
     if level is not None and not is_barnet_level(level):

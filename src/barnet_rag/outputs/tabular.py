@@ -93,6 +93,13 @@ def write_csv(
             _write_chunk(rows[start : start + CHUNK_ROWS], fields, writer, stream)
 
 
+def write_csv_columns(columns: list[list[Any]], stream: IO[str]) -> None:
+    """Write rows given as columns of cells (no header): the bytes :func:`write_csv` writes
+    for the same rows, without a dict per row (``export`` writes its chunks so)."""
+    with collector_paused():
+        _write_columns(columns, csv.writer(stream, lineterminator="\n"), stream)
+
+
 def _write_chunk(
     rows: Sequence[dict[str, Any]], fields: Sequence[str], writer: Any, stream: IO[str]
 ) -> None:
