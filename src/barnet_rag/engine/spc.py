@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
-from operator import sub
+from operator import itemgetter, sub
 from typing import NamedTuple, TypeVar
 
 from barnet_rag.engine.history import History, Timeline, later
@@ -473,12 +473,16 @@ def spc_reading(
     without the points and patterns that only charts and ``explain`` show."""
     series = _baseline_series(indicator, history)[2]
     return _read_values(
-        [float(value) for _, value in series],
+        list(map(_VALUE, series)),  # floats already: a result's value is read as a float
         indicator.polarity,
         target,
         indicator.unit,
         rules_for(indicator, rules),
     )
+
+
+#: The value of a (position, value) pair of a series.
+_VALUE = itemgetter(1)
 
 
 def _baseline_series(
