@@ -184,7 +184,7 @@ def measure(command: Command, repeat: int, caches: Path) -> Timing:
         warmup = 0.0
         for i in range(repeat * command.runs):
             with fresh_cache(caches, command.barnet) as cache:
-                first, _, _ = run_once(command, cache)  # fills the cache
+                first, _, _ = run_once(command, cache)  # the first run on the same files
                 took, rss, code = run_once(command, cache)
             warmup = first if i == 0 else warmup
             seconds.append(took)
@@ -493,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
                 [*barnet, "rate", period, "--format", "csv", *national],
                 out["repeat"],
                 repeated=True,
-                md=f"national `rate {period} --format csv`, 2nd run on one cache",
+                md=f"national `rate {period} --format csv`, 2nd run on the same files",
             ),
             Command(
                 "2x",
@@ -536,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         if "check" in timings:
             timings["check"].note = check_note(work / "check.json")
         if "repeat" in timings:
-            timings["repeat"].note = "warm-up: the 1st run, which fills the cache"
+            timings["repeat"].note = "warm-up: the 1st run on the same files (no cache is written)"
         same = True
         if "duckdb" in timings:
             theirs = csv_rows(work / "duckdb.csv")
