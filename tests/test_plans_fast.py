@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from barnet_rag.check.slips import target_fractions
+from barnet_rag.collector import collector_paused
 from barnet_rag.project import models
-from barnet_rag.project.loading import gc_paused, load_plans
+from barnet_rag.project.loading import load_plans
 from barnet_rag.project.models import Indicator, YearTargets
 
 TARGET = st.one_of(
@@ -157,7 +158,7 @@ def test_a_bad_target_in_a_big_plan_keeps_its_place_and_wording(
 @pytest.mark.parametrize("enabled", [True, False])
 def test_the_collector_is_paused_while_plans_load_and_left_as_it_was(enabled: bool) -> None:
     def states() -> Iterator[bool]:
-        with gc_paused():
+        with collector_paused():
             yield gc.isenabled()
         yield gc.isenabled()
 

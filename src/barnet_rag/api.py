@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from barnet_rag.collector import collector_paused
 from barnet_rag.engine.history import Timeline
 from barnet_rag.engine.rating import rate_period
-from barnet_rag.outputs.collector import collector_paused
 from barnet_rag.periods import Period
 from barnet_rag.project.loading import Project, load_project
 from barnet_rag.project.models import RatedPeriod

@@ -17,8 +17,8 @@ from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import IO, Any
 
+from barnet_rag.collector import collector_paused
 from barnet_rag.engine.rated import Plain
-from barnet_rag.outputs.collector import collector_paused
 
 #: Indicators encoded at a time: bounds the memory of the encoded text.
 CHUNK = 5_000

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
-from barnet_rag.outputs.collector import collector_paused
+from barnet_rag.collector import collector_paused
 
 if TYPE_CHECKING:  # the models import pydantic; the columnar path writes without them
     from barnet_rag.project.models import RatedIndicator

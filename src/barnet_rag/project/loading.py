@@ -8,11 +8,9 @@ input, while ``check`` collects the problems instead.
 
 from __future__ import annotations
 
-import gc
 import operator
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from barnet_rag.collector import collector_paused
 from barnet_rag.errors import InputError, Problem, UserError, shown_name
 from barnet_rag.periods import Period
 from barnet_rag.project.models import (
@@ -256,7 +255,7 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
     plans: list[tuple[str, Plan]] = []
     problems: list[Problem] = []
     keys: dict[frozenset[str], set[str]] = {}
-    with gc_paused():
+    with collector_paused():  # plans make millions of containers, none in a cycle
         for path in sorted(directory.glob("*.yaml")):
             if (bad_name := name_problem(path, root)) is not None:
                 problems.append(bad_name)
@@ -289,20 +288,6 @@ def _share_keys(model: BaseModel, keys: dict[frozenset[str], set[str]]) -> None:
     shared = keys.setdefault(frozenset(given), given)
     if shared is not given:
         object.__setattr__(model, "__pydantic_fields_set__", shared)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while plans are read: each of its passes walks
-    every container made so far, and a large project's plans make millions (a national data
-    set spent most of its loading there), none of them in a cycle."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_schemes(root: Path) -> tuple[dict[str, Scheme], list[Problem]]:

@@ -18,6 +18,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from barnet_rag.collector import collector_paused
 from barnet_rag.engine.inputs import Result
 from barnet_rag.errors import CappedProblems, Problem
 from barnet_rag.project.numbers import MAX_MAGNITUDE as MAX_MAGNITUDE
@@ -185,14 +186,9 @@ def _rows_held_out_of_collector(size: int) -> Iterator[None]:
     if size < HELD_BYTES:
         yield
         return
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         yield
         gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _parse(
