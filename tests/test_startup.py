@@ -43,7 +43,7 @@ def probe(args: list[str], env: dict[str, str] | None = None) -> tuple[str, list
     ("args", "models"),
     [
         (["--help"], []),
-        (["rate", "Q3-2017", "--format", "json"], ["pydantic", "yaml"]),
+        (["rate", "Q3-2017", "--format", "json"], ["pydantic"]),  # PyYAML: only for markup
         (["export", "Q3-2017", "--help"], []),
     ],
 )

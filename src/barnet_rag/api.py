@@ -2,24 +2,29 @@
 
 Commands call these functions; they join :mod:`loading` (I/O) to :mod:`rating` (pure).
 Analysts get the same ratings as a pandas DataFrame from :func:`rated_frame` (pandas is
-imported only there).
+imported only there). A large project is rated in parts, one process a processor, by
+:func:`rate_in_parts`: the same functions on fewer plans each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from barnet_rag.collector import collector_paused
 from barnet_rag.engine.history import Timeline
 from barnet_rag.engine.rating import rate_period
 from barnet_rag.periods import Period
-from barnet_rag.project.loading import Project, load_project
+from barnet_rag.project.loading import PartNames, PlanPart, Project, load_project, plan_paths
 from barnet_rag.project.models import RatedPeriod
 
 if TYPE_CHECKING:
     import pandas
+
+    from barnet_rag.engine.rated import RatedIndicator
+
+T = TypeVar("T")
 
 
 def rate_project(
@@ -45,6 +50,74 @@ def rate_project(
     Timeline.of(results, period)
     with collector_paused():
         return rate_period(selected, period, results, project.schemes, detail=detail)
+
+
+def rate_in_parts(
+    root: Path,
+    period: Period,
+    part: Callable[[Sequence[RatedIndicator]], T],
+    *,
+    processes: int | None = None,
+    detail: bool = False,
+) -> list[T] | None:
+    """Rate ``period`` for all of a project's plans in ``processes`` parts at once (by
+    default one a usable processor, for a large project only), and return ``part`` of
+    each part's ratings, in plan order; None when the project is not rated in parts (small,
+    one processor, or a problem anywhere: then rate it with :func:`rate_project`, which
+    reports every problem as usual).
+
+    Each part is a run of consecutive plan files, of about equal size. It loads only
+    those plans, reads every quarter's file but passes over the other parts' rows, and
+    rates with the same functions as :func:`rate_project`: the parts' ratings, in order,
+    are the whole project's.
+    """
+    from barnet_rag.forked import in_parts, usable_cpus
+    from barnet_rag.project.projectfiles import is_large
+
+    if processes is None:
+        processes = usable_cpus() if is_large(root) else 1
+    groups = split_by_size(plan_paths(root), processes)
+    if len(groups) < 2:
+        return None
+
+    def work(index: int, exchange: Callable[[PartNames | None], PartNames | None]) -> T:
+        project = load_project(root, PlanPart(groups[index], exchange))
+        return part(rate_project(root, period, (), project, detail=detail).indicators)
+
+    return in_parts(len(groups), work, _union)
+
+
+def split_by_size(paths: Sequence[Path], parts: int) -> list[list[Path]]:
+    """``paths`` cut into ``parts`` runs of consecutive files (fewer when there are fewer
+    files), each as near as can be to the same number of bytes (a file that cannot be
+    stat'ed counts one; its loader reports it)."""
+    import itertools
+    from itertools import accumulate
+
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(max(path.stat().st_size, 1))
+        except OSError:
+            sizes.append(1)
+    count = min(parts, len(paths))
+    ends = list(accumulate(sizes))  # the bytes up to and including each file
+    cuts = [0]
+    for k in range(1, count):
+        goal = ends[-1] * k / count
+        # Cut after the file whose end is nearest the goal, leaving a file for each run.
+        cut = min(range(1, len(paths)), key=lambda at: abs(ends[at - 1] - goal))
+        cuts.append(min(max(cut, cuts[-1] + 1), len(paths) - (count - k)))
+    cuts.append(len(paths))
+    return [list(paths[start:end]) for start, end in itertools.pairwise(cuts) if end > start]
+
+
+def _union(names: Sequence[PartNames]) -> PartNames:
+    """Every part's slugs and refs together."""
+    return (
+        frozenset().union(*(slugs for slugs, _ in names)),
+        frozenset().union(*(refs for _, refs in names)),
+    )
 
 
 def rated_frame(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from barnet_rag.periods import Period
 if TYPE_CHECKING:  # the models import pydantic: load them only when a command needs them
     from barnet_rag.cli.tablefit import Kind
     from barnet_rag.engine.inputs import LevelRule
+    from barnet_rag.engine.rated import RatedIndicator
     from barnet_rag.engine.summary import Tally
     from barnet_rag.outputs.display import TableRow
 
@@ -152,19 +154,59 @@ def rate_table(
 def rate_csv(
     period: Period, root: Path, plans: tuple[str, ...], exceptions: bool, fail_on: str | None
 ) -> None:
-    """One CSV row per indicator, with the public field names as columns."""
-    from barnet_rag.api import rate_project
+    """One CSV row per indicator, with the public field names as columns; a large
+    project's parts are rated at once (:func:`barnet_rag.api.rate_in_parts`), each
+    writing its own rows."""
+    from functools import partial
+
+    from barnet_rag.api import rate_in_parts, rate_project
     from barnet_rag.cli.progress import busy
     from barnet_rag.outputs.tabular import write_indicators_csv
     from barnet_rag.project.projectfiles import is_large
 
     with busy(f"Rating {period}...", slow=is_large(root)):
-        indicators = rate_project(root, period, plans, detail=False).indicators
+        parts = None if plans else rate_in_parts(root, period, partial(CsvPart.of, exceptions))
+        indicators = (
+            [] if parts is not None else rate_project(root, period, plans, detail=False).indicators
+        )
+    if parts is not None:
+        validate_fail_on([levels for part in parts for levels in part.level_sets], fail_on)
+        write_indicators_csv([], sys.stdout)
+        for part in parts:
+            sys.stdout.write(part.text)
+        check_fail_on([rating for part in parts for rating in part.ratings], fail_on)
+        return
     validate_fail_on([i.levels for i in indicators], fail_on)
     if exceptions:
         indicators = [i for i in indicators if i.is_exception]
     write_indicators_csv(indicators, sys.stdout)
     check_fail_on([(i.ref, i.rag, i.levels) for i in indicators], fail_on)
+
+
+@dataclass(frozen=True)
+class CsvPart:
+    """What one part of a project gives ``rate --format csv``: its rows as CSV text, the
+    level sets of its plans' schemes (to check ``--fail-on``) and each row's (ref, rating,
+    levels)."""
+
+    text: str
+    level_sets: list[Sequence[LevelRule]]
+    ratings: list[tuple[str, str, Sequence[LevelRule]]]
+
+    @classmethod
+    def of(cls, exceptions: bool, indicators: Sequence[RatedIndicator]) -> CsvPart:
+        """The part's rows (only exceptions with ``exceptions``) and what they are rated."""
+        import io
+
+        from barnet_rag.outputs.tabular import write_indicators_csv
+
+        level_sets = list({id(i.levels): i.levels for i in indicators}.values())
+        if exceptions:
+            indicators = [i for i in indicators if i.is_exception]
+        text = io.StringIO()
+        write_indicators_csv(indicators, text, header=False)
+        ratings = [(i.ref, i.rag, i.levels) for i in indicators]
+        return cls(text.getvalue(), level_sets, ratings)
 
 
 def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[Tally]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -243,8 +243,17 @@ class Project:
         return [known[s] for s in dict.fromkeys(slugs)]
 
 
-def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
-    """Every ``plans/*.yaml`` in name order, with the problems found in and across them."""
+def plan_paths(root: Path) -> list[Path]:
+    """The project's plan files, ``plans/*.yaml``, in name order: the order plans are rated
+    and shown in."""
+    return sorted((root / "plans").glob("*.yaml"))
+
+
+def load_plans(
+    root: Path, files: Sequence[Path] | None = None
+) -> tuple[list[tuple[str, Plan]], list[Problem]]:
+    """Every ``plans/*.yaml`` in name order (or just ``files``, some of them), with the
+    problems found in and across them."""
     directory = root / "plans"
     if not directory.is_dir():
         where = "the current directory" if root == Path() else shown_name(root)
@@ -256,7 +265,7 @@ def load_plans(root: Path) -> tuple[list[tuple[str, Plan]], list[Problem]]:
     problems: list[Problem] = []
     keys: dict[frozenset[str], set[str]] = {}
     with collector_paused():  # plans make millions of containers, none in a cycle
-        for path in sorted(directory.glob("*.yaml")):
+        for path in plan_paths(root) if files is None else files:
             if (bad_name := name_problem(path, root)) is not None:
                 problems.append(bad_name)
                 continue
@@ -363,7 +372,8 @@ def scheme_problems(
 class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
     """The project's quarterly results, found by file name and read only when asked for.
 
-    A rating needs only a handful of quarters; the rest are never opened.
+    A rating needs only a handful of quarters; the rest are never opened. The rows of
+    ``foreign`` refs (another part's: see :class:`PlanPart`) are passed over.
     """
 
     def __init__(
@@ -371,10 +381,12 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         root: Path,
         indicators: Mapping[str, Indicator],
         levels: Mapping[str, Sequence[str] | None] | None = None,
+        foreign: Container[str] = frozenset(),
     ) -> None:
         super().__init__(root)
         self.indicators = indicators
         self.levels = levels
+        self.foreign = foreign
         self._cache: dict[Period, QuarterResults] = {}
         self._memo = CellMemo(indicators, levels)  # cell texts read, shared by the quarters
 
@@ -396,7 +408,7 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         if data is None:
             data = read_bytes(path, shown, MAX_RESULTS_BYTES)
         results, problems = parse_results(
-            data, shown, self.indicators, self.levels, memo=self._memo
+            data, shown, self.indicators, self.levels, memo=self._memo, foreign=self.foreign
         )
         return QuarterResults(period=period, source=shown, results=results), problems
 
@@ -417,16 +429,49 @@ class ResultsStore(ResultFiles, Mapping[Period, QuarterResults]):
         return self[period]
 
 
-def load_project(root: Path) -> Project:
-    """Load plans and schemes, raising one :class:`InputError` with every problem found."""
-    plans, problems = load_plans(root)
+#: A part's plan slugs and indicator refs, as :attr:`PlanPart.exchange` gives and takes them.
+PartNames = tuple[frozenset[str], frozenset[str]]
+
+
+@dataclass(frozen=True)
+class PlanPart:
+    """Some of a project's plan files, loaded and rated in a process of their own (see
+    :func:`barnet_rag.api.rate_in_parts`).
+
+    ``exchange`` gives this part's names (None when it has problems) and returns the other
+    parts' (None when any part has problems): their refs' results rows are passed over.
+    """
+
+    files: Sequence[Path]
+    exchange: Callable[[PartNames | None], PartNames | None]
+
+
+class PartsDisagree(Exception):
+    """A part, or another, has problems, or two parts share a slug or ref: the project is
+    not rated in parts, but in one process, which reports every problem as usual."""
+
+
+def load_project(root: Path, part: PlanPart | None = None) -> Project:
+    """Load plans and schemes, raising one :class:`InputError` with every problem found;
+    with ``part``, only its plan files (raising :class:`PartsDisagree` instead)."""
+    plans, problems = load_plans(root, None if part is None else part.files)
     schemes, scheme_found = load_schemes(root)
     # A scheme whose own file has problems is reported there, not again for each plan.
     broken = {Path(p.file).stem for p in scheme_found if p.file}
     unbroken = [(shown, plan) for shown, plan in plans if plan.scheme not in broken]
     problems += scheme_found + locate(scheme_problems(unbroken, schemes), root)
     indicators = {i.ref: i for _, p in plans for i in p.indicators}
-    store = ResultsStore(root, indicators, level_codes(plans, schemes))
+    foreign: Container[str] = frozenset()
+    if part is not None:
+        slugs = frozenset(p.plan for _, p in plans)
+        own = None if problems else (slugs, frozenset(indicators))
+        others = part.exchange(own)
+        if own is None or others is None:
+            raise PartsDisagree("a part has problems")
+        if not (others[0].isdisjoint(slugs) and others[1].isdisjoint(indicators)):
+            raise PartsDisagree("two parts share a plan slug or a ref")
+        foreign = others[1]
+    store = ResultsStore(root, indicators, level_codes(plans, schemes), foreign)
     problems += store.problems
     if problems:
         raise InputError(problems)

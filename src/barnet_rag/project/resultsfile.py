@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import difflib
 import gc
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -103,6 +102,8 @@ def _header_problems(header: list[str], shown: str) -> list[Problem]:
             if capped.full("unknown-column"):
                 capped.count("unknown-column", 1)
                 continue
+            import difflib
+
             close = difflib.get_close_matches(name, COLUMNS, n=1)
             capped.add(
                 Problem(
@@ -153,6 +154,7 @@ def parse_results(
     *,
     fast: bool = True,
     memo: CellMemo | None = None,
+    foreign: Container[str] = frozenset(),
 ) -> tuple[dict[str, Result], list[Problem]]:
     """Parse a results file; unknown refs and out-of-range percents are problems.
     ``levels`` gives each ref's scheme's level codes, for ``published_rag`` (Barnet's by
@@ -162,10 +164,12 @@ def parse_results(
     are read by the same functions as every row's, once per distinct text, and the result
     is reused. ``fast`` False reads every row the long way, so a test can compare the two.
     ``memo`` (made for the same ``indicators`` and ``levels``) carries those texts from one
-    file to the next.
+    file to the next. A row of a ``foreign`` ref (another part's, rated in a process of its
+    own: see :func:`barnet_rag.api.rate_in_parts`) is passed over, once its cells are seen
+    to be whole.
     """
     with _rows_held_out_of_collector(len(data)):
-        return _parse(data, shown, indicators, levels, fast=fast, memo=memo)
+        return _parse(data, shown, indicators, levels, fast=fast, memo=memo, foreign=foreign)
 
 
 #: A file of this many bytes or more (some ten thousand rows) is read with the collector
@@ -199,6 +203,7 @@ def _parse(
     *,
     fast: bool,
     memo: CellMemo | None,
+    foreign: Container[str],
 ) -> tuple[dict[str, Result], list[Problem]]:
     """:func:`parse_results`, without the collector's handling."""
     text, problems = _decode(data, shown)
@@ -258,6 +263,8 @@ def _parse(
         if controls:
             capped.extend(controls)
             return
+        if foreign and row[ref_at].strip() in foreign:
+            return
         if capped.full("unknown-ref") and (ref := row[ref_at].strip()) and ref not in indicators:
             capped.count("unknown-ref", line)  # no did-you-mean search for each of a million rows
             return
@@ -289,7 +296,7 @@ def _parse(
             )
         else:
             rows = _csv_rows(reader, capped, shown)
-        memo.read(header, shown, rows, results, long_way)
+        memo.read(header, shown, rows, results, long_way, foreign)
     else:
         rows = _csv_rows(reader, capped, shown)
         for start, line, row in rows:
@@ -410,6 +417,8 @@ class RefSuggester:
         if found is not None:
             return found
         near = [name for key, name in self._folded.items() if _one_edit_apart(folded, key)]
+        import difflib  # only for a ref no plan has: not on every run's start-up
+
         close = difflib.get_close_matches(
             ref, near or list(self.known), n=1, cutoff=0 if near else 0.6
         )
@@ -578,9 +587,10 @@ class CellMemo:
         rows: Iterator[tuple[int, int, list[str]]],
         results: dict[str, Result],
         long_way: Callable[[list[str], int, int], None],
+        foreign: Container[str] = frozenset(),
     ) -> None:
         """Add each row's result to ``results``, passing to ``long_way`` every row that is
-        not clean."""
+        not clean; a whole row of a ``foreign`` ref is passed over."""
         others = [at for at, name in enumerate(header) if name not in ("ref", "value")]
         names = tuple(header[at] for at in others)
         width, ref_at, value_at = len(header), header.index("ref"), header.index("value")
@@ -603,7 +613,8 @@ class CellMemo:
             if known is None:
                 indicator = get(ref)
                 if indicator is None:
-                    long_way(row, start, line)
+                    if ref not in foreign:
+                        long_way(row, start, line)
                     continue
                 known = about(ref, indicator)
             if ref in results:

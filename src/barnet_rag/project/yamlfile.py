@@ -2,11 +2,11 @@
 
 The data comes from one parser, the compiled ``yaml_rs`` (YAML 1.2, no Python objects
 from tags, duplicate keys refused). Aliases (the "billion laughs" bomb) and tags are
-refused before it runs: a text that holds any of ``& * !`` is first read as events by
-PyYAML's safe parser, which finds any anchor, alias or tag with its line. Lines for
-problems come from PyYAML's node tree, composed only when there is a problem to locate,
-so a clean file is parsed once, by the compiled parser. pydantic error locations are
-walked back along that tree to a line.
+refused before it runs: a text that holds any of ``& * !`` where a node can open is first
+read as events by PyYAML's safe parser, which finds any anchor, alias or tag with its
+line. Lines for problems come from PyYAML's node tree, composed only when there is a
+problem to locate, so a clean file is parsed once, by the compiled parser. pydantic error
+locations are walked back along that tree to a line.
 """
 
 from __future__ import annotations
@@ -240,9 +240,20 @@ def read_yaml(file: str, text: str) -> tuple[YamlDocument | None, list[Problem]]
     return YamlDocument(file, data, text), []
 
 
+#: Where YAML markup can be: an anchor (``&name``), alias (``*name``) or tag (``!...``)
+#: opens a node, so it follows the start of a line or text, white space, a byte order mark
+#: or one of ``[ { , :``. An ``&`` or ``*`` that is followed by white space, a flow
+#: indicator or the end of the text names nothing, and the compiled parser refuses it
+#: (then PyYAML locates the error). So ``Racist & Religious`` is text, and needs no events.
+_MARKUP = re.compile(r"(?:^|(?<=[\s\[{,:\ufeff]))(?:[&*][^\s,\[\]{}]|!)", re.MULTILINE)
+
+
 def _has_markup(text: str) -> bool:
-    """Whether the text holds any of ``& * !`` (three fast scans, far faster than a regex's)."""
-    return "&" in text or "*" in text or "!" in text
+    """Whether the text may hold an anchor, alias or tag: any of ``& * !`` (three fast
+    scans, far faster than a regex's) where :data:`_MARKUP` says markup can be."""
+    if "&" in text or "*" in text or "!" in text:
+        return _MARKUP.search(text) is not None
+    return False
 
 
 def _markup_problems(file: str, text: str) -> list[Problem]:

@@ -1,0 +1,226 @@
+"""A large project is rated in parts, one process a processor (``api.rate_in_parts``).
+
+Each part loads a run of consecutive plan files, passes over the other parts' results rows
+and rates with the same functions: its ratings, in order, are the whole project's. Any
+problem, anywhere, and the project is rated in one process instead, which reports it as it
+always has. These tests hold the parts' output equal to one process's, byte for byte, on
+generated projects (every key of the formats, as the oracle test writes them) and through
+the command on a project large enough to be split; and every failure falls back.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import test_oracle
+from barnet_rag import forked
+from barnet_rag.api import rate_in_parts, rate_project, split_by_size
+from barnet_rag.cli.rate import CsvPart
+from barnet_rag.engine.rated import RatedIndicator
+from barnet_rag.errors import UserError
+from barnet_rag.periods import Period
+from barnet_rag.project.loading import plan_paths
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(forked.usable_cpus() < 1 or not hasattr(os, "fork"), reason="fork")
+
+
+def csv_part(indicators: Sequence[RatedIndicator]) -> CsvPart:
+    return CsvPart.of(False, indicators)
+
+
+def serial_csv(root: Path, period: Period) -> str:
+    return CsvPart.of(False, rate_project(root, period, detail=False).indicators).text
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(project=test_oracle.projects(), processes=st.integers(2, 3))
+def test_parts_rate_every_generated_project_as_one_process_does(
+    tmp_path_factory: pytest.TempPathFactory, project: test_oracle.Project, processes: int
+) -> None:
+    root = tmp_path_factory.mktemp("project")
+    test_oracle.write(project, root)
+    period = Period(*project.quarter)
+    parts = rate_in_parts(root, period, csv_part, processes=processes)
+    try:
+        whole = serial_csv(root, period)
+    except UserError:  # a problem (InputError is one): the parts must have given up
+        assert parts is None
+        return
+    if len(project.plans) < 2:
+        assert parts is None  # one plan file: nothing to split
+        return
+    assert parts is not None
+    assert len(parts) == min(processes, len(project.plans))
+    assert "".join(part.text for part in parts) == whole
+    refs = [i.ref for i in rate_project(root, period, detail=False).indicators]
+    assert [ref for part in parts for ref, _, _ in part.ratings] == refs
+
+
+def test_split_by_size_keeps_order_and_balances_bytes(tmp_path: Path) -> None:
+    sizes = [5, 1, 1, 1, 1, 1, 5, 1]
+    paths = []
+    for index, size in enumerate(sizes):
+        path = tmp_path / f"p{index}.yaml"
+        path.write_bytes(b"x" * size)
+        paths.append(path)
+    groups = split_by_size(paths, 2)
+    assert [p for g in groups for p in g] == paths
+    assert [sum(p.stat().st_size for p in g) for g in groups] == [8, 8]
+    assert split_by_size(paths[:1], 2) == [paths[:1]]
+    assert split_by_size([], 2) == []
+
+
+# --- The mechanics: values in order, one exchange, every failure gives None ----------------
+
+
+def _union(names: Sequence[frozenset[int]]) -> frozenset[int]:
+    return frozenset().union(*names)
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_in_parts_returns_each_parts_value_in_order_after_one_exchange() -> None:
+    def work(part: int, exchange: forked.Exchange[frozenset[int]]) -> tuple[int, frozenset[int]]:
+        others = exchange(frozenset({part}))
+        assert others is not None
+        return part * 10, others
+
+    assert forked.in_parts(3, work, _union) == [
+        (0, frozenset({1, 2})),
+        (10, frozenset({0, 2})),
+        (20, frozenset({0, 1})),
+    ]
+    assert _no_children_left()
+
+
+@pytest.mark.parametrize(
+    "failure",
+    ["child-raises", "child-gives-none", "child-dies", "parent-raises", "parent-gives-none"],
+)
+def test_in_parts_gives_none_when_any_part_fails(failure: str) -> None:
+    def work(part: int, exchange: forked.Exchange[frozenset[int]]) -> int:
+        who = "child" if part else "parent"
+        if failure == f"{who}-raises":
+            raise ValueError("a problem")
+        if failure == f"{who}-dies":
+            os._exit(3)
+        gives = None if failure == f"{who}-gives-none" else frozenset({part})
+        if exchange(gives) is None:
+            raise ValueError("another part has a problem")
+        return part
+
+    assert forked.in_parts(2, work, _union) is None
+    assert _no_children_left()
+
+
+def test_a_child_failing_after_the_exchange_gives_none() -> None:
+    def work(part: int, exchange: forked.Exchange[frozenset[int]]) -> int:
+        exchange(frozenset({part}))
+        if part == 1:
+            raise ValueError("late")
+        return part
+
+    assert forked.in_parts(2, work, _union) is None
+    assert _no_children_left()
+
+
+# --- Through the command, on a project large enough to be split ------------------------------
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve councils of 250 indicators (over the size at which a project is large), eight
+    quarters of results."""
+    root = tmp_path_factory.mktemp("large") / "project"
+    subprocess.run(
+        [sys.executable, "-m", "bench.make_national", str(root), "--councils", "12",
+         "--quarters", "8", "--no-flat"],
+        cwd=REPO, check=True, capture_output=True,
+    )  # fmt: skip
+    return root
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``barnet-rag`` in ``root``."""
+    script = Path(sys.executable).parent / "barnet-rag"
+    if not script.exists():
+        pytest.skip(f"the barnet-rag script is not installed beside {sys.executable}")
+    return subprocess.run(
+        [str(script), *args],
+        cwd=root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def every_plan(root: Path) -> list[str]:
+    """``--plan`` for each plan, in file order: the same ratings, rated in one process."""
+    return [arg for path in plan_paths(root) for arg in ("--plan", path.stem)]
+
+
+@pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: rated in one process")
+@pytest.mark.parametrize("extra", [[], ["--exceptions"], ["--fail-on", "R"]])
+def test_rate_csv_in_parts_is_byte_for_byte_one_process(large: Path, extra: list[str]) -> None:
+    parts = run(large, "rate", "Q3-2017", "--format", "csv", *extra)
+    whole = run(large, "rate", "Q3-2017", "--format", "csv", *extra, *every_plan(large))
+    assert (parts.returncode, parts.stdout, parts.stderr) == (
+        whole.returncode,
+        whole.stdout,
+        whole.stderr,
+    )
+    assert len(parts.stdout.splitlines()) > 1000
+    assert rate_in_parts(large, Period(2017, 3), csv_part) is not None  # it was split
+
+
+@pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: rated in one process")
+def test_export_csv_in_parts_is_byte_for_byte_one_process(large: Path, tmp_path: Path) -> None:
+    parts = run(large, "export", "Q3-2017", "--format", "csv", "-o", str(tmp_path / "parts.csv"))
+    whole = run(large, "export", "Q3-2017", "--format", "csv", *every_plan(large))
+    assert parts.returncode == whole.returncode == 0, parts.stderr + whole.stderr
+    assert (tmp_path / "parts.csv").read_text(encoding="utf-8") == whole.stdout
+    assert len(whole.stdout.splitlines()) > 1000
+
+
+def _copy(large: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(large, root)
+    return root
+
+
+@pytest.mark.parametrize("slip", ["ref-in-two-halves", "unknown-ref-row", "broken-plan"])
+def test_a_problem_anywhere_is_reported_as_one_process_reports_it(
+    large: Path, tmp_path: Path, slip: str
+) -> None:
+    root = _copy(large, tmp_path)
+    first, last = plan_paths(root)[0], plan_paths(root)[-1]
+    if slip == "ref-in-two-halves":
+        last.write_text(last.read_text().replace("C012/I0007", "C001/I0007"))
+    elif slip == "unknown-ref-row":
+        q3 = root / "results/2017-18/Q3.csv"
+        q3.write_text(q3.read_text() + "C999/I0001,12,,\n")
+    else:
+        first.write_text(first.read_text().replace("polarity: bigger", "polarity: larger", 1))
+    done = run(root, "rate", "Q3-2017", "--format", "csv")
+    # The whole project's one error message, from one process, as without parts.
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("error") >= 1
+    one = run(root, "rate", "Q3-2017", "--format", "json")
+    assert (one.returncode, one.stderr) == (done.returncode, done.stderr)
