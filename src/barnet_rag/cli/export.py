@@ -68,23 +68,31 @@ def export(
             raise UsageError("--actions exports the current actions files: drop --all-periods")
         _export_actions(root, plans, output_format, output)
         return
-    from barnet_rag.api import rate_project
+    from barnet_rag.api import rate_in_parts, rate_project
     from barnet_rag.cli.progress import busy
     from barnet_rag.cli.report import collector_skips_what_is_held
     from barnet_rag.outputs.exporting import (
         CHUNK_WRITERS,
         export_chunks,
         export_columns,
+        export_csv_rows,
         export_periods,
         export_rows,
         write_csv_columns_export,
+        write_csv_parts_export,
         write_xlsx_export,
     )
     from barnet_rag.outputs.tabular import indicator_rows
     from barnet_rag.project.loading import ResultsStore, load_project
     from barnet_rag.project.projectfiles import is_large
-    from barnet_rag.project.writing import write_with
 
+    if output_format == "csv" and period is not None and not (all_periods or plans):
+        # A large project's parts rated at once, each writing its own rows.
+        with busy("Rating...", slow=is_large(root)):
+            parts = rate_in_parts(root, period, functools.partial(export_csv_rows, period))
+        if parts is not None:
+            _write(functools.partial(write_csv_parts_export, parts), output, binary=False)
+            return
     with busy("Rating...", slow=is_large(root)):
         project = load_project(root)
         available = ResultsStore(root, {}).files if all_periods else ()
@@ -104,11 +112,18 @@ def export(
             writer = functools.partial(write_csv_columns_export, export_columns(periods, rated))
         else:  # JSON likewise
             writer = functools.partial(CHUNK_WRITERS[output_format], export_chunks(periods, rated))
-        if output == STDOUT:
-            writer(sys.stdout)  # a closed pipe (| head) ends with 141, as for every command
-            sys.stdout.flush()
-        else:
-            write_with(output, writer, binary=output_format == "xlsx")
+        _write(writer, output, binary=output_format == "xlsx")
+
+
+def _write(writer: Callable[[IO[Any]], None], output: Path, *, binary: bool) -> None:
+    """Write to standard output, or to ``output`` atomically."""
+    from barnet_rag.project.writing import write_with
+
+    if output == STDOUT:
+        writer(sys.stdout)  # a closed pipe (| head) ends with 141, as for every command
+        sys.stdout.flush()
+    else:
+        write_with(output, writer, binary=binary)
 
 
 def _export_actions(root: Path, plans: tuple[str, ...], output_format: str, output: Path) -> None:

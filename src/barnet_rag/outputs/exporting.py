@@ -146,6 +146,27 @@ def write_csv_columns_export(chunks: Iterable[list[list[Any]]], stream: IO[str])
             write_csv_columns(columns, stream)
 
 
+def export_csv_rows(period: Period, indicators: Sequence[RatedIndicator]) -> str:
+    """The CSV rows (no BOM, no header) that :func:`write_csv_columns_export` writes for
+    ``indicators`` rated in ``period``: one part of a project rated in parts."""
+    import io
+
+    text = io.StringIO()
+    for columns in export_columns([period], [indicators]):
+        if columns[0]:
+            write_csv_columns(columns, text)
+    return text.getvalue()
+
+
+def write_csv_parts_export(parts: Iterable[str], stream: IO[str]) -> None:
+    """The BOM, the header, then each part's :func:`export_csv_rows`: the bytes of
+    :func:`write_csv_columns_export` for the parts' indicators in order."""
+    stream.write(BOM)
+    write_csv([], export_fields(), stream)
+    for text in parts:
+        stream.write(text)
+
+
 def write_csv_export(rows: Sequence[dict[str, Any]], stream: IO[str]) -> None:
     """CSV with a BOM, so Excel reads it as UTF-8; formula-like text neutralised."""
     write_csv_chunks([rows], stream)
