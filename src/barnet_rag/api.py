@@ -91,8 +91,7 @@ def split_by_size(paths: Sequence[Path], parts: int) -> list[list[Path]]:
     """``paths`` cut into ``parts`` runs of consecutive files (fewer when there are fewer
     files), each as near as can be to the same number of bytes (a file that cannot be
     stat'ed counts one; its loader reports it)."""
-    import itertools
-    from itertools import accumulate
+    from itertools import accumulate, pairwise
 
     sizes = []
     for path in paths:
@@ -109,7 +108,7 @@ def split_by_size(paths: Sequence[Path], parts: int) -> list[list[Path]]:
         cut = min(range(1, len(paths)), key=lambda at: abs(ends[at - 1] - goal))
         cuts.append(min(max(cut, cuts[-1] + 1), len(paths) - (count - k)))
     cuts.append(len(paths))
-    return [list(paths[start:end]) for start, end in itertools.pairwise(cuts) if end > start]
+    return [list(paths[start:end]) for start, end in pairwise(cuts) if end > start]
 
 
 def _union(names: Sequence[PartNames]) -> PartNames:
