@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -24,22 +25,24 @@ from hypothesis import strategies as st
 import test_oracle
 from barnet_rag import forked
 from barnet_rag.api import rate_in_parts, rate_project, split_by_size
-from barnet_rag.cli.rate import CsvPart
-from barnet_rag.engine.rated import RatedIndicator
+from barnet_rag.cli.rate import CsvPart, JsonPart
+from barnet_rag.engine.rated import RatedPeriod
+from barnet_rag.engine.summary import summary_rows, tally
 from barnet_rag.errors import UserError
+from barnet_rag.outputs.jsontext import ItemTexts, json_texts
 from barnet_rag.periods import Period
-from barnet_rag.project.loading import plan_paths
+from barnet_rag.project.loading import Project, plan_paths
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(forked.usable_cpus() < 1 or not hasattr(os, "fork"), reason="fork")
 
 
-def csv_part(indicators: Sequence[RatedIndicator]) -> CsvPart:
-    return CsvPart.of(False, indicators)
+def csv_part(rated: RatedPeriod, project: Project) -> CsvPart:
+    return CsvPart.of(False, rated, project)
 
 
 def serial_csv(root: Path, period: Period) -> str:
-    return CsvPart.of(False, rate_project(root, period, detail=False).indicators).text
+    return CsvPart.of(False, rate_project(root, period, detail=False)).text
 
 
 @settings(
@@ -66,8 +69,15 @@ def test_parts_rate_every_generated_project_as_one_process_does(
     assert parts is not None
     assert len(parts) == min(processes, len(project.plans))
     assert "".join(part.text for part in parts) == whole
-    refs = [i.ref for i in rate_project(root, period, detail=False).indicators]
-    assert [ref for part in parts for ref, _, _ in part.ratings] == refs
+    one = rate_project(root, period, detail=False)
+    assert [ref for part in parts for ref, _, _ in part.ratings] == [i.ref for i in one.indicators]
+    # rate --format json: Table 1 from every part's counts, total row included.
+    json_parts = rate_in_parts(root, period, partial(JsonPart.of, False), processes=processes)
+    assert json_parts is not None
+    groups = [group for part in json_parts for group in part.groups]
+    assert summary_rows(groups, tally) == list(one.summary)
+    texts = ItemTexts([part.items for part in json_parts])
+    assert "".join(json_texts({"i": texts})) == "".join(json_texts({"i": list(one.indicators)}))
 
 
 def test_split_by_size_keeps_order_and_balances_bytes(tmp_path: Path) -> None:
@@ -177,10 +187,13 @@ def every_plan(root: Path) -> list[str]:
 
 
 @pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: rated in one process")
+@pytest.mark.parametrize("output", ["csv", "json"])
 @pytest.mark.parametrize("extra", [[], ["--exceptions"], ["--fail-on", "R"]])
-def test_rate_csv_in_parts_is_byte_for_byte_one_process(large: Path, extra: list[str]) -> None:
-    parts = run(large, "rate", "Q3-2017", "--format", "csv", *extra)
-    whole = run(large, "rate", "Q3-2017", "--format", "csv", *extra, *every_plan(large))
+def test_rate_in_parts_is_byte_for_byte_one_process(
+    large: Path, extra: list[str], output: str
+) -> None:
+    parts = run(large, "rate", "Q3-2017", "--format", output, *extra)
+    whole = run(large, "rate", "Q3-2017", "--format", output, *extra, *every_plan(large))
     assert (parts.returncode, parts.stdout, parts.stderr) == (
         whole.returncode,
         whole.stdout,

@@ -22,8 +22,6 @@ from barnet_rag.project.models import RatedPeriod
 if TYPE_CHECKING:
     import pandas
 
-    from barnet_rag.engine.rated import RatedIndicator
-
 T = TypeVar("T")
 
 
@@ -55,16 +53,16 @@ def rate_project(
 def rate_in_parts(
     root: Path,
     period: Period,
-    part: Callable[[Sequence[RatedIndicator]], T],
+    part: Callable[[RatedPeriod, Project], T],
     *,
     processes: int | None = None,
     detail: bool = False,
 ) -> list[T] | None:
     """Rate ``period`` for all of a project's plans in ``processes`` parts at once (by
     default one a usable processor, for a large project only), and return ``part`` of
-    each part's ratings, in plan order; None when the project is not rated in parts (small,
-    one processor, or a problem anywhere: then rate it with :func:`rate_project`, which
-    reports every problem as usual).
+    each part's ratings and project (its plans only), in plan order; None when the project
+    is not rated in parts (small, one processor, or a problem anywhere: then rate it with
+    :func:`rate_project`, which reports every problem as usual).
 
     Each part is a run of consecutive plan files, of about equal size. It loads only
     those plans, reads every quarter's file but passes over the other parts' rows, and
@@ -82,7 +80,7 @@ def rate_in_parts(
 
     def work(index: int, exchange: Callable[[PartNames | None], PartNames | None]) -> T:
         project = load_project(root, PlanPart(groups[index], exchange))
-        return part(rate_project(root, period, (), project, detail=detail).indicators)
+        return part(rate_project(root, period, (), project, detail=detail), project)
 
     return in_parts(len(groups), work, _union)
 

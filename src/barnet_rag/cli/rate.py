@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -17,9 +17,10 @@ from barnet_rag.periods import Period
 if TYPE_CHECKING:  # the models import pydantic: load them only when a command needs them
     from barnet_rag.cli.tablefit import Kind
     from barnet_rag.engine.inputs import LevelRule
-    from barnet_rag.engine.rated import RatedIndicator
-    from barnet_rag.engine.summary import Tally
+    from barnet_rag.engine.rated import RatedIndicator, RatedPeriod
+    from barnet_rag.engine.summary import Group, Tally
     from barnet_rag.outputs.display import TableRow
+    from barnet_rag.project.loading import Project
 
 #: Table width when output is piped (no terminal to measure); COLUMNS overrides it.
 PIPED_WIDTH = 150
@@ -81,7 +82,7 @@ def rate(
         rate_csv(period, root, plans, exceptions, fail_on)
     elif output_format == "table":
         rate_table(period, root, plans, exceptions, fail_on)
-    else:
+    elif plans or not rate_json_in_parts(period, root, exceptions, fail_on):
         from barnet_rag.api import rate_project
         from barnet_rag.outputs.jsontext import json_texts
         from barnet_rag.project.actions import action_records, load_all_actions
@@ -99,6 +100,37 @@ def rate(
             click.echo(text, nl=False)
         click.echo()
         check_fail_on([(i.ref, i.rag, i.levels) for i in rated.indicators], fail_on)
+
+
+def rate_json_in_parts(period: Period, root: Path, exceptions: bool, fail_on: str | None) -> bool:
+    """``rate --format json`` of a large project rated in parts: each part's indicators as
+    JSON text, Table 1 made from every part's counts by the same ``summary_rows``, and the
+    actions. False when the project is not rated in parts (then it is rated in one)."""
+    from functools import partial
+
+    from barnet_rag.api import rate_in_parts
+    from barnet_rag.engine.rated import RatedPeriod
+    from barnet_rag.engine.summary import summary_rows, tally
+    from barnet_rag.outputs.jsontext import ItemTexts, json_texts
+    from barnet_rag.project.projectfiles import is_large
+
+    if not is_large(root):
+        return False
+    parts = rate_in_parts(root, period, partial(JsonPart.of, exceptions))
+    if parts is None:
+        return False
+    validate_fail_on([levels for part in parts for levels in part.csv.level_sets], fail_on)
+    summary = summary_rows([group for part in parts for group in part.groups], tally)
+    payload = RatedPeriod(period=str(period), indicators=[], summary=summary).model_outline(
+        "indicators"
+    )
+    payload["indicators"] = ItemTexts([part.items for part in parts])
+    payload["actions"] = [record for part in parts for record in part.actions]
+    for text in json_texts(payload):
+        click.echo(text, nl=False)
+    click.echo()
+    check_fail_on([rating for part in parts for rating in part.csv.ratings], fail_on)
+    return True
 
 
 def validate_fail_on(level_sets: Sequence[Sequence[LevelRule]], fail_on: str | None) -> None:
@@ -194,19 +226,69 @@ class CsvPart:
     ratings: list[tuple[str, str, Sequence[LevelRule]]]
 
     @classmethod
-    def of(cls, exceptions: bool, indicators: Sequence[RatedIndicator]) -> CsvPart:
+    def of(cls, exceptions: bool, rated: RatedPeriod, project: object = None) -> CsvPart:
         """The part's rows (only exceptions with ``exceptions``) and what they are rated."""
         import io
 
         from barnet_rag.outputs.tabular import write_indicators_csv
 
-        level_sets = list({id(i.levels): i.levels for i in indicators}.values())
-        if exceptions:
-            indicators = [i for i in indicators if i.is_exception]
+        kept = [i for i in rated.indicators if i.is_exception] if exceptions else rated.indicators
         text = io.StringIO()
-        write_indicators_csv(indicators, text, header=False)
-        ratings = [(i.ref, i.rag, i.levels) for i in indicators]
-        return cls(text.getvalue(), level_sets, ratings)
+        write_indicators_csv(kept, text, header=False)
+        return cls(text.getvalue(), *_fail_on_data(rated.indicators, kept))
+
+
+class Counted(NamedTuple):
+    """What Table 1 counts of a rated indicator."""
+
+    rag: str
+    dot_long: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class JsonPart:
+    """What one part of a project gives ``rate --format json``: its indicators' JSON text,
+    its plans' Table 1 groups of counts, its actions, and the ``--fail-on`` data."""
+
+    items: str
+    groups: list[Group[Counted]]
+    actions: list[dict[str, Any]]
+    csv: CsvPart
+
+    @classmethod
+    def of(cls, exceptions: bool, rated: RatedPeriod, project: Project) -> JsonPart:
+        """The part's JSON items (only exceptions with ``exceptions``) and its counts."""
+        from barnet_rag.engine.rating import scheme_levels
+        from barnet_rag.engine.summary import Group
+        from barnet_rag.outputs.jsontext import item_texts
+        from barnet_rag.project.actions import action_records, load_all_actions
+
+        counted: dict[str, list[Counted]] = {}
+        for i in rated.indicators:
+            counted.setdefault(i.plan, []).append(Counted(i.rag, i.dot_long, i.value))
+        groups = [
+            Group(
+                plan.plan,
+                plan.committee,
+                counted.get(plan.plan, []),
+                tuple(scheme_levels(project.schemes[plan.scheme])),
+            )
+            for plan in project.plans
+        ]
+        kept = [i for i in rated.indicators if i.is_exception] if exceptions else rated.indicators
+        actions = action_records(load_all_actions(project.root, project.plans))
+        fail_on = CsvPart("", *_fail_on_data(rated.indicators, kept))
+        return cls(item_texts(kept, 1), groups, actions, fail_on)
+
+
+def _fail_on_data(
+    rated: Sequence[RatedIndicator], kept: Sequence[RatedIndicator]
+) -> tuple[list[Sequence[LevelRule]], list[tuple[str, str, Sequence[LevelRule]]]]:
+    """The level sets of the rated indicators' schemes and each kept one's (ref, rating,
+    levels): what ``--fail-on`` is checked against."""
+    level_sets = list({id(i.levels): i.levels for i in rated}.values())
+    return level_sets, [(i.ref, i.rag, i.levels) for i in kept]
 
 
 def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[Tally]) -> None:

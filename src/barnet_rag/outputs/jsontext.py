@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import IO, Any
 
@@ -53,8 +54,38 @@ def json_texts(value: Any) -> Iterator[str]:
         yield "".join(pending)
 
 
+@dataclass(frozen=True)
+class ItemTexts:
+    """An array written from its items' JSON text, made elsewhere by :func:`item_texts` at
+    the array's nesting (the parts of a project rated in parts), one text a part."""
+
+    texts: Sequence[str]
+
+
+def item_texts(items: Sequence[Plain], level: int) -> str:
+    """The items of ``items``' JSON array at nesting ``level``, as written between its
+    brackets (empty for no items): what :class:`ItemTexts` puts back together."""
+    if not items:
+        return ""
+    text = "".join(_rated(list(items), level))
+    opening = "[\n" + " " * (_INDENT * (level + 1))
+    closing = "\n" + " " * (_INDENT * level) + "]"
+    return text[len(opening) : -len(closing)]
+
+
 def _pieces(value: Any, level: int) -> Iterator[str]:
     """The JSON text of ``value`` at nesting ``level``, in pieces."""
+    if isinstance(value, ItemTexts):
+        bodies = [text for text in value.texts if text]
+        if not bodies:
+            yield "[]"
+            return
+        inner = "\n" + " " * (_INDENT * (level + 1))
+        for index, body in enumerate(bodies):  # each part's text as it is: no joined copy
+            yield ("[" if index == 0 else ",") + inner
+            yield body
+        yield "\n" + " " * (_INDENT * level) + "]"
+        return
     if isinstance(value, Plain):
         value = value.model_dump()
     kind = type(value)
