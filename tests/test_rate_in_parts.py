@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(forked.usable_cpus() < 1 or not hasattr(os, "for
 
 
 def csv_part(rated: RatedPeriod, project: Project) -> CsvPart:
-    return CsvPart.of(False, rated, project)
+    return CsvPart.of(False, rated)
 
 
 def serial_csv(root: Path, period: Period) -> str:
@@ -70,7 +70,8 @@ def test_parts_rate_every_generated_project_as_one_process_does(
     assert len(parts) == min(processes, len(project.plans))
     assert "".join(part.text for part in parts) == whole
     one = rate_project(root, period, detail=False)
-    assert [ref for part in parts for ref, _, _ in part.ratings] == [i.ref for i in one.indicators]
+    refs = [ref for part in parts for ref, _, _ in part.fail_on.ratings]
+    assert refs == [i.ref for i in one.indicators]
     # rate --format json: Table 1 from every part's counts, total row included.
     json_parts = rate_in_parts(root, period, partial(JsonPart.of, False), processes=processes)
     assert json_parts is not None

@@ -89,7 +89,9 @@ def export(
     if output_format == "csv" and period is not None and not (all_periods or plans):
         # A large project's parts rated at once, each writing its own rows.
         with busy("Rating...", slow=is_large(root)):
-            parts = rate_in_parts(root, period, functools.partial(export_csv_rows, period))
+            parts = rate_in_parts(
+                root, period, lambda rated, _: export_csv_rows(period, rated.indicators)
+            )
         if parts is not None:
             _write(functools.partial(write_csv_parts_export, parts), output, binary=False)
             return

@@ -112,14 +112,11 @@ def rate_json_in_parts(period: Period, root: Path, exceptions: bool, fail_on: st
     from barnet_rag.engine.rated import RatedPeriod
     from barnet_rag.engine.summary import summary_rows, tally
     from barnet_rag.outputs.jsontext import ItemTexts, json_texts
-    from barnet_rag.project.projectfiles import is_large
 
-    if not is_large(root):
-        return False
     parts = rate_in_parts(root, period, partial(JsonPart.of, exceptions))
     if parts is None:
         return False
-    validate_fail_on([levels for part in parts for levels in part.csv.level_sets], fail_on)
+    validate_fail_on([levels for part in parts for levels in part.fail_on.level_sets], fail_on)
     summary = summary_rows([group for part in parts for group in part.groups], tally)
     payload = RatedPeriod(period=str(period), indicators=[], summary=summary).model_outline(
         "indicators"
@@ -129,7 +126,7 @@ def rate_json_in_parts(period: Period, root: Path, exceptions: bool, fail_on: st
     for text in json_texts(payload):
         click.echo(text, nl=False)
     click.echo()
-    check_fail_on([rating for part in parts for rating in part.csv.ratings], fail_on)
+    check_fail_on([rating for part in parts for rating in part.fail_on.ratings], fail_on)
     return True
 
 
@@ -189,7 +186,6 @@ def rate_csv(
     """One CSV row per indicator, with the public field names as columns; a large
     project's parts are rated at once (:func:`barnet_rag.api.rate_in_parts`), each
     writing its own rows."""
-    from functools import partial
 
     from barnet_rag.api import rate_in_parts, rate_project
     from barnet_rag.cli.progress import busy
@@ -197,16 +193,20 @@ def rate_csv(
     from barnet_rag.project.projectfiles import is_large
 
     with busy(f"Rating {period}...", slow=is_large(root)):
-        parts = None if plans else rate_in_parts(root, period, partial(CsvPart.of, exceptions))
+        parts = (
+            None
+            if plans
+            else rate_in_parts(root, period, lambda rated, _: CsvPart.of(exceptions, rated))
+        )
         indicators = (
             [] if parts is not None else rate_project(root, period, plans, detail=False).indicators
         )
     if parts is not None:
-        validate_fail_on([levels for part in parts for levels in part.level_sets], fail_on)
+        validate_fail_on([sets for part in parts for sets in part.fail_on.level_sets], fail_on)
         write_indicators_csv([], sys.stdout)
         for part in parts:
             sys.stdout.write(part.text)
-        check_fail_on([rating for part in parts for rating in part.ratings], fail_on)
+        check_fail_on([rating for part in parts for rating in part.fail_on.ratings], fail_on)
         return
     validate_fail_on([i.levels for i in indicators], fail_on)
     if exceptions:
@@ -216,26 +216,43 @@ def rate_csv(
 
 
 @dataclass(frozen=True)
-class CsvPart:
-    """What one part of a project gives ``rate --format csv``: its rows as CSV text, the
-    level sets of its plans' schemes (to check ``--fail-on``) and each row's (ref, rating,
-    levels)."""
+class FailOnData:
+    """What ``--fail-on`` is checked against, for one part of a project: the level sets of
+    its rated indicators' schemes and each kept indicator's (ref, rating, levels)."""
 
-    text: str
     level_sets: list[Sequence[LevelRule]]
     ratings: list[tuple[str, str, Sequence[LevelRule]]]
 
     @classmethod
-    def of(cls, exceptions: bool, rated: RatedPeriod, project: object = None) -> CsvPart:
-        """The part's rows (only exceptions with ``exceptions``) and what they are rated."""
+    def of(cls, rated: Sequence[RatedIndicator], kept: Sequence[RatedIndicator]) -> FailOnData:
+        level_sets = list({id(i.levels): i.levels for i in rated}.values())
+        return cls(level_sets, [(i.ref, i.rag, i.levels) for i in kept])
+
+
+def _kept(indicators: Sequence[RatedIndicator], exceptions: bool) -> Sequence[RatedIndicator]:
+    """The indicators shown: all, or only the exceptions with ``--exceptions``."""
+    return [i for i in indicators if i.is_exception] if exceptions else indicators
+
+
+@dataclass(frozen=True)
+class CsvPart:
+    """What one part of a project gives ``rate --format csv``: its rows as CSV text, and
+    what ``--fail-on`` is checked against."""
+
+    text: str
+    fail_on: FailOnData
+
+    @classmethod
+    def of(cls, exceptions: bool, rated: RatedPeriod) -> CsvPart:
+        """The part's rows (only exceptions with ``exceptions``)."""
         import io
 
         from barnet_rag.outputs.tabular import write_indicators_csv
 
-        kept = [i for i in rated.indicators if i.is_exception] if exceptions else rated.indicators
+        kept = _kept(rated.indicators, exceptions)
         text = io.StringIO()
         write_indicators_csv(kept, text, header=False)
-        return cls(text.getvalue(), *_fail_on_data(rated.indicators, kept))
+        return cls(text.getvalue(), FailOnData.of(rated.indicators, kept))
 
 
 class Counted(NamedTuple):
@@ -249,12 +266,13 @@ class Counted(NamedTuple):
 @dataclass(frozen=True)
 class JsonPart:
     """What one part of a project gives ``rate --format json``: its indicators' JSON text,
-    its plans' Table 1 groups of counts, its actions, and the ``--fail-on`` data."""
+    its plans' Table 1 groups of counts, its actions, and what ``--fail-on`` is checked
+    against."""
 
     items: str
     groups: list[Group[Counted]]
     actions: list[dict[str, Any]]
-    csv: CsvPart
+    fail_on: FailOnData
 
     @classmethod
     def of(cls, exceptions: bool, rated: RatedPeriod, project: Project) -> JsonPart:
@@ -276,19 +294,9 @@ class JsonPart:
             )
             for plan in project.plans
         ]
-        kept = [i for i in rated.indicators if i.is_exception] if exceptions else rated.indicators
+        kept = _kept(rated.indicators, exceptions)
         actions = action_records(load_all_actions(project.root, project.plans))
-        fail_on = CsvPart("", *_fail_on_data(rated.indicators, kept))
-        return cls(item_texts(kept, 1), groups, actions, fail_on)
-
-
-def _fail_on_data(
-    rated: Sequence[RatedIndicator], kept: Sequence[RatedIndicator]
-) -> tuple[list[Sequence[LevelRule]], list[tuple[str, str, Sequence[LevelRule]]]]:
-    """The level sets of the rated indicators' schemes and each kept one's (ref, rating,
-    levels): what ``--fail-on`` is checked against."""
-    level_sets = list({id(i.levels): i.levels for i in rated}.values())
-    return level_sets, [(i.ref, i.rag, i.levels) for i in kept]
+        return cls(item_texts(kept, 1), groups, actions, FailOnData.of(rated.indicators, kept))
 
 
 def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[Tally]) -> None:

@@ -28,7 +28,7 @@ from barnet_rag.periods import Period
 from barnet_rag.terms import RAG_WORDS
 
 if TYPE_CHECKING:
-    from barnet_rag.project.models import RatedIndicator, RatedPeriod
+    from barnet_rag.project.models import RatedIndicator
 
 EXPORT_FORMATS = ("csv", "json", "xlsx")
 BOM = "\ufeff"
@@ -146,13 +146,13 @@ def write_csv_columns_export(chunks: Iterable[list[list[Any]]], stream: IO[str])
             write_csv_columns(columns, stream)
 
 
-def export_csv_rows(period: Period, rated: RatedPeriod, project: object = None) -> str:
+def export_csv_rows(period: Period, indicators: Sequence[RatedIndicator]) -> str:
     """The CSV rows (no BOM, no header) that :func:`write_csv_columns_export` writes for
-    the indicators ``rated`` in ``period``: one part of a project rated in parts."""
+    ``indicators`` rated in ``period``: one part of a project rated in parts."""
     import io
 
     text = io.StringIO()
-    for columns in export_columns([period], [rated.indicators]):
+    for columns in export_columns([period], [indicators]):
         if columns[0]:
             write_csv_columns(columns, text)
     return text.getvalue()

@@ -65,12 +65,7 @@ class ItemTexts:
 def item_texts(items: Sequence[Plain], level: int) -> str:
     """The items of ``items``' JSON array at nesting ``level``, as written between its
     brackets (empty for no items): what :class:`ItemTexts` puts back together."""
-    if not items:
-        return ""
-    text = "".join(_rated(list(items), level))
-    opening = "[\n" + " " * (_INDENT * (level + 1))
-    closing = "\n" + " " * (_INDENT * level) + "]"
-    return text[len(opening) : -len(closing)]
+    return "".join(_rated_items(items, level)) if items else ""
 
 
 def _pieces(value: Any, level: int) -> Iterator[str]:
@@ -80,11 +75,10 @@ def _pieces(value: Any, level: int) -> Iterator[str]:
         if not bodies:
             yield "[]"
             return
-        inner = "\n" + " " * (_INDENT * (level + 1))
+        yield "["
         for index, body in enumerate(bodies):  # each part's text as it is: no joined copy
-            yield ("[" if index == 0 else ",") + inner
-            yield body
-        yield "\n" + " " * (_INDENT * level) + "]"
+            yield "," + body if index else body
+        yield _closing(level)
         return
     if isinstance(value, Plain):
         value = value.model_dump()
@@ -116,25 +110,41 @@ def _array(value: Sequence[Any], level: int) -> Iterator[str]:
     if not value:
         yield "[]"
         return
+    yield "["
+    yield from _array_items(value, level)
+    yield _closing(level)
+
+
+def _array_items(value: Sequence[Any], level: int) -> Iterator[str]:
+    """What goes between a non-empty array's brackets: each item after its separator."""
     inner = "\n" + " " * (_INDENT * (level + 1))
-    first = True
-    for item in value:
-        yield ("[" if first else ",") + inner
-        first = False
+    for index, item in enumerate(value):
+        yield "," + inner if index else inner
         yield from _pieces(item, level + 1)
-    yield "\n" + " " * (_INDENT * level) + "]"
+
+
+def _closing(level: int) -> str:
+    """The line that closes an array at nesting ``level``."""
+    return "\n" + " " * (_INDENT * level) + "]"
 
 
 def _rated(items: Sequence[Plain], level: int) -> Iterator[str]:
     """A list of rated objects of one class, encoded from their public columns."""
+    yield "["
+    yield from _rated_items(items, level)
+    yield _closing(level)
+
+
+def _rated_items(items: Sequence[Plain], level: int) -> Iterator[str]:
+    """What goes between the brackets of :func:`_rated`'s array, a chunk of items at a time."""
     kind = type(items[0])
     if any(type(item) is not kind for item in items):
-        yield from _array([item.model_dump() for item in items], level)
+        yield from _array_items([item.model_dump() for item in items], level)
         return
     inner = "\n" + " " * (_INDENT * (level + 1))
     fields = kind.public_fields()
     if not fields:
-        yield from _array([{} for _ in items], level)
+        yield from _array_items([{} for _ in items], level)
         return
     # Each item is its fields' texts put into one template: '{\n      "plan": %s,\n ...}'.
     template = (
@@ -151,8 +161,7 @@ def _rated(items: Sequence[Plain], level: int) -> Iterator[str]:
         chunk = items[begin : begin + CHUNK]
         columns = [_encoded(column, level + 2) for column in kind.public_columns(chunk)]
         texts = [template % cells for cells in zip(*columns, strict=True)]
-        yield ("[" if begin == 0 else ",") + inner + ("," + inner).join(texts)
-    yield "\n" + " " * (_INDENT * level) + "]"
+        yield ("," if begin else "") + inner + ("," + inner).join(texts)
 
 
 def _encoded(column: list[Any], level: int) -> list[str]:
