@@ -277,8 +277,7 @@ class JsonPart:
     @classmethod
     def of(cls, exceptions: bool, rated: RatedPeriod, project: Project) -> JsonPart:
         """The part's JSON items (only exceptions with ``exceptions``) and its counts."""
-        from barnet_rag.engine.rating import scheme_levels
-        from barnet_rag.engine.summary import Group
+        from barnet_rag.engine.rating import plan_group
         from barnet_rag.outputs.jsontext import item_texts
         from barnet_rag.project.actions import action_records, load_all_actions
 
@@ -286,12 +285,7 @@ class JsonPart:
         for i in rated.indicators:
             counted.setdefault(i.plan, []).append(Counted(i.rag, i.dot_long, i.value))
         groups = [
-            Group(
-                plan.plan,
-                plan.committee,
-                counted.get(plan.plan, []),
-                tuple(scheme_levels(project.schemes[plan.scheme])),
-            )
+            plan_group(plan, counted.get(plan.plan, []), project.schemes[plan.scheme])
             for plan in project.plans
         ]
         kept = _kept(rated.indicators, exceptions)

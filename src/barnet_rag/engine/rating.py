@@ -38,7 +38,7 @@ from barnet_rag.engine.rated import (
     build_rating_trace,
 )
 from barnet_rag.engine.spc import Reading, spc_for_indicator, spc_reading
-from barnet_rag.engine.summary import Group, summary_rows, tally
+from barnet_rag.engine.summary import Group, R, summary_rows, tally
 from barnet_rag.periods import Period
 from barnet_rag.terms import Dot, Rag, TargetSource
 
@@ -523,6 +523,12 @@ def is_active(indicator: IndicatorRule, period: Period) -> bool:
     return indicator.since is None or indicator.since <= period.year
 
 
+def plan_group(plan: PlanRule, indicators: Sequence[R], scheme: SchemeRule) -> Group[R]:
+    """A plan's Table 1 group: its rated indicators (or what Table 1 counts of them, for a
+    part of a project rated in parts) under its scheme's levels."""
+    return Group(plan.plan, plan.committee, indicators, tuple(scheme_levels(scheme)))
+
+
 def rate_period(
     plans: Sequence[PlanRule],
     period: Period,
@@ -560,7 +566,7 @@ def rate_period(
             )
             for indicator, history in zip(active, histories, strict=True)
         ]
-        groups.append(Group(plan.plan, plan.committee, rated, view.levels))
+        groups.append(plan_group(plan, rated, scheme))
     return RatedPeriod(
         period=str(period),
         indicators=[i for group in groups for i in group.indicators],
@@ -575,6 +581,7 @@ __all__ = [
     "band_matches",
     "dot_tolerance_for",
     "effective_bands",
+    "plan_group",
     "floor_for",
     "scheme_levels",
     "standing_for",
