@@ -10,6 +10,7 @@ the command on a project large enough to be split; and every failure falls back.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -26,12 +27,14 @@ import test_oracle
 from barnet_rag import forked
 from barnet_rag.api import rate_in_parts, rate_project, split_by_size
 from barnet_rag.cli.rate import CsvPart, JsonPart
+from barnet_rag.cli.report import ReportOptions, report_in_parts, report_of
 from barnet_rag.engine.rated import RatedPeriod
 from barnet_rag.engine.summary import summary_rows, tally
 from barnet_rag.errors import UserError
 from barnet_rag.outputs.jsontext import ItemTexts, json_texts
+from barnet_rag.outputs.templating import render_report
 from barnet_rag.periods import Period
-from barnet_rag.project.loading import Project, plan_paths
+from barnet_rag.project.loading import Project, load_project, plan_paths
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(forked.usable_cpus() < 1 or not hasattr(os, "fork"), reason="fork")
@@ -79,6 +82,15 @@ def test_parts_rate_every_generated_project_as_one_process_does(
     assert summary_rows(groups, tally) == list(one.summary)
     texts = ItemTexts([part.items for part in json_parts])
     assert "".join(json_texts({"i": texts})) == "".join(json_texts({"i": list(one.indicators)}))
+    # report: Table 1 from the counts around every part's sections, in Markdown and HTML.
+    for fmt in ("md", "html"):
+        options = ReportOptions(period, fmt == "html", 15, fmt)
+        reported = report_in_parts(root, options, processes=processes)
+        assert reported is not None
+        context, sections = reported
+        assert len(sections) == len(parts)
+        serial = report_of(one, load_project(root), (), options)
+        assert render_report(context, fmt, None, sections) == render_report(serial, fmt)
 
 
 def test_split_by_size_keeps_order_and_balances_bytes(tmp_path: Path) -> None:
@@ -213,6 +225,75 @@ def test_export_csv_in_parts_is_byte_for_byte_one_process(large: Path, tmp_path:
     assert len(whole.stdout.splitlines()) > 1000
 
 
+@pytest.fixture(scope="module")
+def decorated(large: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The large project with a risk register, a narrative and an actions file for a plan
+    in each half (the shipped example's narrative and actions)."""
+    root = tmp_path_factory.mktemp("decorated") / "project"
+    shutil.copytree(large, root)
+    (root / "risks").mkdir()
+    (root / "risks/shared.yaml").write_text(
+        "name: SR\ntitle: Shared service risk register\nrisks:\n"
+        "  - {id: SR01, title: Workforce capacity, owner: Director, likelihood: 4, "
+        "impact: 4, mitigations: [Recruitment drive]}\n"
+        "  - {id: SR02, title: Provider failure, owner: Head of Commissioning, "
+        "likelihood: 3, impact: 5}\n",
+        encoding="utf-8",
+    )
+    (root / "narrative/2017-18/Q3").mkdir(parents=True)
+    (root / "actions").mkdir()
+    for path in (plan_paths(root)[0], plan_paths(root)[-1]):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("scheme: barnet\n", "scheme: barnet\nrisks: shared\n", 1))
+        shutil.copy(
+            REPO / "narrative/2017-18/Q3/community-leadership.md",
+            root / f"narrative/2017-18/Q3/{path.stem}.md",
+        )
+        shutil.copy(REPO / "actions/community-leadership.yaml", root / f"actions/{path.stem}.yaml")
+    return root
+
+
+@pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: reported from one process")
+@pytest.mark.parametrize(
+    "extra",
+    [["-o", "{out}.md"], ["--format", "html", "-o", "{out}.html"], ["--all-indicators"]],
+)
+def test_report_in_parts_is_byte_for_byte_one_process(
+    decorated: Path, tmp_path: Path, extra: list[str]
+) -> None:
+    def report(name: str, *more: str) -> tuple[int, str, str]:
+        args = [arg.format(out=tmp_path / name) for arg in extra]
+        done = run(decorated, "report", "Q3-2017", *args, *more)
+        written = [Path(arg).read_text(encoding="utf-8") for arg in args if "/" in arg]
+        return (
+            done.returncode,
+            done.stderr.replace(str(tmp_path / name), "OUT"),
+            (written[0] if written else done.stdout),
+        )
+
+    parts = report("parts")
+    assert parts == report("whole", *every_plan(decorated))
+    assert parts[0] == 0 and parts[2].count("Council ") > 12
+    for seen in ("SR01", "Progress on key activities", "Commissioning intentions"):
+        assert parts[2].count(seen) >= 2  # a plan in each half has its risks, narrative, actions
+    period = Period(2017, 3)
+    assert report_in_parts(decorated, ReportOptions(period, False, 15, "md")) is not None
+
+
+@pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: rated in one process")
+def test_rate_json_in_parts_carries_each_parts_actions_in_plan_order(decorated: Path) -> None:
+    parts = run(decorated, "rate", "Q3-2017", "--format", "json")
+    whole = run(decorated, "rate", "Q3-2017", "--format", "json", *every_plan(decorated))
+    assert (parts.returncode, parts.stdout, parts.stderr) == (
+        whole.returncode,
+        whole.stdout,
+        whole.stderr,
+    )
+    plans = [record["plan"] for record in json.loads(parts.stdout)["actions"]]
+    first, last = plan_paths(decorated)[0].stem, plan_paths(decorated)[-1].stem
+    assert plans[0] == first and plans[-1] == last and set(plans) == {first, last}
+
+
 def _copy(large: Path, tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(large, root)
@@ -236,5 +317,6 @@ def test_a_problem_anywhere_is_reported_as_one_process_reports_it(
     # The whole project's one error message, from one process, as without parts.
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("error") >= 1
-    one = run(root, "rate", "Q3-2017", "--format", "json")
-    assert (one.returncode, one.stderr) == (done.returncode, done.stderr)
+    for command in (["rate", "Q3-2017", "--format", "json"], ["report", "Q3-2017"]):
+        one = run(root, *command)
+        assert (one.returncode, one.stderr) == (done.returncode, done.stderr)

@@ -220,7 +220,7 @@ SLOW_REPORT = textwrap.dedent(
     import barnet_rag.outputs.templating as templating
     from barnet_rag.cli import run
 
-    def write_report(context, fmt, stream, templates=None):
+    def write_report(context, fmt, stream, templates=None, sections=None):
         stream.write("half a report")
         stream.flush()
         print("writing", flush=True)

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the models import pydantic: load them only when a command n
     from barnet_rag.cli.tablefit import Kind
     from barnet_rag.engine.inputs import LevelRule
     from barnet_rag.engine.rated import RatedIndicator, RatedPeriod
+    from barnet_rag.engine.rating import Counted
     from barnet_rag.engine.summary import Group, Tally
     from barnet_rag.outputs.display import TableRow
     from barnet_rag.project.loading import Project
@@ -255,14 +256,6 @@ class CsvPart:
         return cls(text.getvalue(), FailOnData.of(rated.indicators, kept))
 
 
-class Counted(NamedTuple):
-    """What Table 1 counts of a rated indicator."""
-
-    rag: str
-    dot_long: str
-    value: float | None
-
-
 @dataclass(frozen=True)
 class JsonPart:
     """What one part of a project gives ``rate --format json``: its indicators' JSON text,
@@ -277,17 +270,11 @@ class JsonPart:
     @classmethod
     def of(cls, exceptions: bool, rated: RatedPeriod, project: Project) -> JsonPart:
         """The part's JSON items (only exceptions with ``exceptions``) and its counts."""
-        from barnet_rag.engine.rating import plan_group
+        from barnet_rag.engine.rating import counted_groups
         from barnet_rag.outputs.jsontext import item_texts
         from barnet_rag.project.actions import action_records, load_all_actions
 
-        counted: dict[str, list[Counted]] = {}
-        for i in rated.indicators:
-            counted.setdefault(i.plan, []).append(Counted(i.rag, i.dot_long, i.value))
-        groups = [
-            plan_group(plan, counted.get(plan.plan, []), project.schemes[plan.scheme])
-            for plan in project.plans
-        ]
+        groups = counted_groups(project.plans, rated.indicators, project.schemes)
         kept = _kept(rated.indicators, exceptions)
         actions = action_records(load_all_actions(project.root, project.plans))
         return cls(item_texts(kept, 1), groups, actions, FailOnData.of(rated.indicators, kept))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -15,7 +17,11 @@ from barnet_rag.cli.common import PERIOD, OutputPath, format_option, plan_option
 from barnet_rag.periods import Period
 
 if TYPE_CHECKING:
+    from barnet_rag.engine.rated import RatedPeriod
+    from barnet_rag.engine.rating import Counted
+    from barnet_rag.engine.summary import Group
     from barnet_rag.outputs.reporting import ReportContext
+    from barnet_rag.project.loading import Project
 
 #: The council's "high level risk" score; the same as risks.DEFAULT_THRESHOLD, repeated
 #: here so that ``--help`` need not import pydantic.
@@ -93,34 +99,109 @@ def report(
             "--reference-docx FILE"
         )
     from barnet_rag.api import rate_project
-    from barnet_rag.outputs.reporting import Undetailed, build_report
-    from barnet_rag.project.actions import load_all_actions
     from barnet_rag.project.loading import load_project
-    from barnet_rag.project.narratives import read_narratives
-    from barnet_rag.project.risks import load_registers
 
+    options = ReportOptions(period, all_indicators, risk_threshold, output_format)
+    if not plans and templates is None and output_format != "docx":
+        sections = report_in_parts(root, options)
+        if sections is not None:
+            _write(sections[0], output_format, output, None, None, sections[1])
+            return
     project = load_project(root)
     # Rated without detail (a national report peaked at 1.6 GB with every trace and SPC
     # point held): a section reads only each row's sparkline results, made per row from
     # the same history as the engine's, and its plan's scheme's SPC rules (``Undetailed``).
     rated = rate_project(root, period, plans, project=project, detail=False)
+    with collector_skips_what_is_held():
+        context = report_of(rated, project, plans, options)
+        _write(context, output_format, output, templates, reference_docx)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the report is of and how it is written."""
+
+    period: Period
+    all_indicators: bool
+    risk_threshold: int
+    output_format: Literal["md", "html", "docx"]
+
+
+def report_of(
+    rated: RatedPeriod, project: Project, plans: Sequence[str], options: ReportOptions
+) -> ReportContext:
+    """The report of ``plans`` (all with none) of ``project`` as rated, with their risk
+    registers, narratives and actions."""
+    from barnet_rag.outputs.reporting import Undetailed, build_report
+    from barnet_rag.project.actions import load_all_actions
+    from barnet_rag.project.narratives import read_narratives
+    from barnet_rag.project.risks import load_registers
+
+    root, period = project.root, options.period
     selected = project.select(plans)
     undetailed = Undetailed.of(project.results, project.schemes, selected, period)
     registers = load_registers(root, selected, project.plan_files)
     narratives = read_narratives(root, period, [p.plan for p in selected])
-    with collector_skips_what_is_held():
-        context = build_report(
-            rated,
-            period,
-            selected,
-            registers,
-            all_indicators=all_indicators,
-            risk_threshold=risk_threshold,
-            narratives={plan: (n.shown, n.text) for plan, n in narratives.items()},
-            actions=load_all_actions(root, selected),
-            undetailed=undetailed,
-        )
-        _write(context, output_format, output, templates, reference_docx)
+    return build_report(
+        rated,
+        period,
+        selected,
+        registers,
+        all_indicators=options.all_indicators,
+        risk_threshold=options.risk_threshold,
+        narratives={plan: (n.shown, n.text) for plan, n in narratives.items()},
+        actions=load_all_actions(root, selected),
+        undetailed=undetailed,
+    )
+
+
+@dataclass(frozen=True)
+class ReportPart:
+    """What one part of a project gives ``report``: its plan sections as text, and its
+    plans' Table 1 groups of counts."""
+
+    text: str
+    groups: list[Group[Counted]]
+
+    @classmethod
+    def of(cls, options: ReportOptions, rated: RatedPeriod, project: Project) -> ReportPart:
+        """The part's sections, written by the shipped template."""
+        from barnet_rag.engine.rating import counted_groups
+        from barnet_rag.outputs.templating import plan_sections_text
+
+        if options.output_format == "docx":
+            raise ValueError("a Word report is written in one process")
+        with collector_skips_what_is_held():
+            text = plan_sections_text(report_of(rated, project, (), options), options.output_format)
+        return cls(text, counted_groups(project.plans, rated.indicators, project.schemes))
+
+
+def report_in_parts(
+    root: Path, options: ReportOptions, processes: int | None = None
+) -> tuple[ReportContext, list[str]] | None:
+    """The report of a large project's plans rated in parts (shipped templates, Markdown
+    or HTML): the report around them, with Table 1 made from every part's counts by the
+    same ``summary_rows``, and each part's sections; None when the project is not rated in
+    parts (then it is reported from one). ``processes`` as for ``rate_in_parts``."""
+    from barnet_rag.api import rate_in_parts
+    from barnet_rag.engine.summary import summary_rows, tally
+    from barnet_rag.outputs.reporting import report_context
+
+    parts = rate_in_parts(
+        root, options.period, partial(ReportPart.of, options), processes=processes
+    )
+    if parts is None:
+        return None
+    groups = [group for part in parts for group in part.groups]
+    context = report_context(
+        options.period,
+        summary_rows(groups, tally),
+        [group.committee for group in groups],
+        [],
+        all_indicators=options.all_indicators,
+        risk_threshold=options.risk_threshold,
+    )
+    return context, [part.text for part in parts]
 
 
 @contextlib.contextmanager
@@ -142,8 +223,10 @@ def _write(
     output: Path | None,
     templates: Path | None,
     reference_docx: Path | None,
+    sections: Sequence[str] | None = None,
 ) -> None:
-    """Write the report in its format to ``output`` (atomically), or to standard output."""
+    """Write the report in its format to ``output`` (atomically), or to standard output;
+    ``sections`` are a report rated in parts' plan sections."""
     from barnet_rag.errors import shown_name
     from barnet_rag.outputs.templating import render_report, write_report
     from barnet_rag.project.writing import write_with
@@ -159,12 +242,12 @@ def _write(
         click.echo(f"Wrote {output}", err=True)
         return
     if output is None:
-        text = render_report(context, output_format, templates)
+        text = render_report(context, output_format, templates, sections)
         sys.stdout.write(text)
         return
 
     def render(stream: IO[Any]) -> None:
-        write_report(context, output_format, stream, templates)
+        write_report(context, output_format, stream, templates, sections)
 
     write_with(output, render)
     click.echo(f"Wrote {shown_name(output)}", err=True)

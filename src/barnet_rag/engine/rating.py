@@ -529,6 +529,29 @@ def plan_group(plan: PlanRule, indicators: Sequence[R], scheme: SchemeRule) -> G
     return Group(plan.plan, plan.committee, indicators, tuple(scheme_levels(scheme)))
 
 
+class Counted(NamedTuple):
+    """What Table 1 counts of a rated indicator: all that crosses between the processes of
+    a project rated in parts for Table 1."""
+
+    rag: str
+    dot_long: str
+    value: float | None
+
+
+def counted_groups(
+    plans: Sequence[PlanRule],
+    indicators: Sequence[RatedIndicator],
+    schemes: Mapping[str, SchemeRule],
+) -> list[Group[Counted]]:
+    """Each of ``plans``' Table 1 group of what is counted of its rated ``indicators``:
+    :func:`summary_rows` makes the same Table 1 from every part's groups as from one
+    process's ratings."""
+    counted: dict[str, list[Counted]] = {}
+    for i in indicators:
+        counted.setdefault(i.plan, []).append(Counted(i.rag, i.dot_long, i.value))
+    return [plan_group(plan, counted.get(plan.plan, []), schemes[plan.scheme]) for plan in plans]
+
+
 def rate_period(
     plans: Sequence[PlanRule],
     period: Period,

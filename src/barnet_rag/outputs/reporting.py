@@ -674,6 +674,41 @@ def build_report(
     ``narratives`` maps a plan's slug to its narrative file's shown name and text, and
     ``actions`` holds the plans' actions files, by plan slug. ``undetailed`` is given when
     ``rated`` was rated without detail: the same report, from a third of the memory."""
+    sections = plan_sections(
+        rated,
+        period,
+        plans,
+        registers,
+        all_indicators=all_indicators,
+        risk_threshold=risk_threshold,
+        narratives=narratives,
+        actions=actions,
+        undetailed=undetailed,
+    )
+    return report_context(
+        period,
+        rated.summary,
+        [plan.committee for plan in plans],
+        sections,
+        all_indicators=all_indicators,
+        risk_threshold=risk_threshold,
+    )
+
+
+def plan_sections(
+    rated: RatedPeriod,
+    period: Period,
+    plans: Sequence[Plan],
+    registers: Mapping[str, RiskRegister],
+    *,
+    all_indicators: bool = False,
+    risk_threshold: int = DEFAULT_THRESHOLD,
+    narratives: Mapping[str, tuple[str, str]] | None = None,
+    actions: Mapping[str, ActionsFile] | None = None,
+    undetailed: Undetailed | None = None,
+) -> PlanSections:
+    """The report's section for each of ``plans``, each built when a template asks for it
+    (the arguments as for :func:`build_report`)."""
     actions = actions or {}
     narratives = narratives or {}
     by_plan: dict[str, list[RatedIndicator]] = {plan.plan: [] for plan in plans}
@@ -696,9 +731,22 @@ def build_report(
             undetailed=undetailed,
         )
 
-    overall = rated.summary[-1]
-    labels = summary_levels(rated.summary)
-    committees = [p.committee for p in plans]
+    return PlanSections(len(plans), section)
+
+
+def report_context(
+    period: Period,
+    summary: Sequence[SummaryRow],
+    committees: Sequence[str],
+    sections: Sequence[PlanSection],
+    *,
+    all_indicators: bool = False,
+    risk_threshold: int = DEFAULT_THRESHOLD,
+) -> ReportContext:
+    """The report around its plan ``sections``: headings from the plans' ``committees``,
+    and Table 1 from ``summary`` (a row per plan, then the total row when there is one)."""
+    overall = summary[-1]
+    labels = summary_levels(summary)
     heading = f"{committees[0]} Committee" if len(committees) == 1 else "Theme Committees"
     return ReportContext(
         heading=heading,
@@ -711,10 +759,10 @@ def build_report(
         summary=SummaryTable(
             caption=f"Table 1: Theme Committee Indicators ({period})",
             headers=[SUMMARY_HEADERS[0], *labels, *_AFTER_LEVELS],
-            rows=[_summary_line(r, labels) for r in rated.summary],
+            rows=[_summary_line(r, labels) for r in summary],
             sentence=narrative.summary_sentence(overall)
-            if len(rated.summary) == 1 or overall.plan == "total"
-            else " ".join(narrative.summary_sentence(row, committee=True) for row in rated.summary),
+            if len(summary) == 1 or overall.plan == "total"
+            else " ".join(narrative.summary_sentence(row, committee=True) for row in summary),
         ),
-        plans=PlanSections(len(plans), section),
+        plans=sections,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -33,6 +33,18 @@ _ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 #: :meth:`str.split` splits on). Most cells are such text; matching is cheaper than escaping.
 _PLAIN = re.compile(r"[^\\`*_\[\]<>|~&\s]+(?: [^\\`*_\[\]<>|~&\s]+)*")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+#: The shipped templates' blocks: ``head`` (up to Table 1), ``plans`` (a section per plan)
+#: and ``tail``. A project rated in parts writes each part's ``plans`` block on its own
+#: (:data:`_ONLY_SECTIONS`) and the rest once around them (:data:`_AROUND_SECTIONS`).
+_ONLY_SECTIONS = (
+    '{{% extends "{name}" %}}{{% block head %}}{{% endblock %}}{{% block tail %}}{{% endblock %}}'
+)
+_AROUND_SECTIONS = (
+    '{{% extends "{name}" %}}{{% block plans %}}{{% for text in sections %}}{{{{ text }}}}'
+    "{{% endfor %}}{{% endblock %}}"
+)
 
 
 def default_template_dirs() -> list[Path]:
@@ -122,12 +134,26 @@ def _template_line(error: BaseException) -> str:
     return f"{frame.filename}:{frame.lineno}: "
 
 
-def _chunks(context: ReportContext, fmt: Format, templates: Path | None) -> Iterator[str]:
+def _chunks(
+    context: ReportContext,
+    fmt: Format,
+    templates: Path | None,
+    wrapper: str | None = None,
+    sections: Sequence[str] = (),
+) -> Iterator[str]:
+    """The report as the template writes it; or as ``wrapper`` (a template extending it,
+    :data:`_ONLY_SECTIONS` or :data:`_AROUND_SECTIONS`) writes it, with ``sections``."""
     import jinja2
+    from markupsafe import Markup
 
     try:
-        template = environment(fmt, templates).get_template(TEMPLATE_NAMES[fmt])
-        yield from template.generate(report=context)
+        env = environment(fmt, templates)
+        name = TEMPLATE_NAMES[fmt]
+        if wrapper is None:
+            yield from env.get_template(name).generate(report=context)
+        else:
+            template = env.from_string(wrapper.format(name=name))
+            yield from template.generate(report=context, sections=map(Markup, sections))
     except SectionFailed as failed:  # raised by our code building a plan section
         raise failed.error from failed.error.__cause__
     except jinja2.TemplateSyntaxError as error:
@@ -155,13 +181,40 @@ def _chunks(context: ReportContext, fmt: Format, templates: Path | None) -> Iter
         ) from None
 
 
-def render_report(context: ReportContext, fmt: Format, templates: Path | None = None) -> str:
-    """The whole report as one string."""
-    return "".join(_chunks(context, fmt, templates))
+def render_report(
+    context: ReportContext,
+    fmt: Format,
+    templates: Path | None = None,
+    sections: Sequence[str] | None = None,
+) -> str:
+    """The whole report as one string (``sections`` as for :func:`write_report`)."""
+    return "".join(_whole(context, fmt, templates, sections))
 
 
 def write_report(
-    context: ReportContext, fmt: Format, stream: IO[str], templates: Path | None = None
+    context: ReportContext,
+    fmt: Format,
+    stream: IO[str],
+    templates: Path | None = None,
+    sections: Sequence[str] | None = None,
 ) -> None:
-    """Stream the report into ``stream`` chunk by chunk (used with an atomic file)."""
-    stream.writelines(_chunks(context, fmt, templates))
+    """Stream the report into ``stream`` chunk by chunk (used with an atomic file); with
+    ``sections`` (a project rated in parts: each part's :func:`plan_sections_text`, in
+    order) the shipped template writes those in place of its ``plans`` block, and
+    ``templates`` is not read."""
+    stream.writelines(_whole(context, fmt, templates, sections))
+
+
+def _whole(
+    context: ReportContext, fmt: Format, templates: Path | None, sections: Sequence[str] | None
+) -> Iterator[str]:
+    """The report's chunks: from the template, or around parts' ``sections``."""
+    if sections is None:
+        return _chunks(context, fmt, templates)
+    return _chunks(context, fmt, None, _AROUND_SECTIONS, sections)
+
+
+def plan_sections_text(context: ReportContext, fmt: Format) -> str:
+    """The shipped template's plan sections of ``context``, with nothing around them: one
+    part's share of a report rated in parts."""
+    return "".join(_chunks(context, fmt, None, _ONLY_SECTIONS))
