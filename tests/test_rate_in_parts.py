@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 import test_oracle
 from barnet_rag import forked
-from barnet_rag.api import rate_in_parts, rate_project, split_by_size
+from barnet_rag.api import check_in_parts, rate_in_parts, rate_project, split_by_size
+from barnet_rag.check.checking import check_project
 from barnet_rag.cli.rate import CsvPart, JsonPart
 from barnet_rag.cli.report import ReportOptions, report_in_parts, report_of
 from barnet_rag.engine.rated import RatedPeriod
@@ -91,6 +92,28 @@ def test_parts_rate_every_generated_project_as_one_process_does(
         assert len(sections) == len(parts)
         serial = report_of(one, load_project(root), (), options)
         assert render_report(context, fmt, None, sections) == render_report(serial, fmt)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(project=test_oracle.projects(), processes=st.integers(2, 3), strict=st.booleans())
+def test_check_in_parts_finds_what_one_process_finds(
+    tmp_path_factory: pytest.TempPathFactory,
+    project: test_oracle.Project,
+    processes: int,
+    strict: bool,
+) -> None:
+    root = tmp_path_factory.mktemp("project")
+    test_oracle.write(project, root)
+    whole = check_project(root, None, strict)
+    parts = check_in_parts(root, None, strict, processes=processes)
+    if parts is not None:
+        assert parts == whole
+    elif len(project.plans) >= 2:  # only an error, or a problem of more than one part
+        assert whole.errors or whole.warnings
 
 
 def test_split_by_size_keeps_order_and_balances_bytes(tmp_path: Path) -> None:
@@ -292,6 +315,68 @@ def test_rate_json_in_parts_carries_each_parts_actions_in_plan_order(decorated: 
     plans = [record["plan"] for record in json.loads(parts.stdout)["actions"]]
     first, last = plan_paths(decorated)[0].stem, plan_paths(decorated)[-1].stem
     assert plans[0] == first and plans[-1] == last and set(plans) == {first, last}
+
+
+def check_json(root: Path, *args: str) -> tuple[int, str, str]:
+    done = run(root, "check", "--root", str(root), "--format", "json", *args)
+    return done.returncode, done.stdout, done.stderr
+
+
+def one_process_check_json(root: Path, *args: str) -> tuple[int, str, str]:
+    """What ``check --format json`` prints when the project is checked in one process."""
+    strict = "--strict" in args
+    report = check_project(root, None, strict)
+    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return report.exit_code, text, ""
+
+
+@pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: checked in one process")
+@pytest.mark.parametrize(
+    "slip",
+    [
+        "none",
+        "a-fraction-in-each-half",
+        "hidden-character",
+        "unknown-ref-row",
+        "narrative-of-no-plan",
+        "missing-rows-strict",
+    ],
+)
+def test_check_in_parts_is_byte_for_byte_one_process(
+    decorated: Path, tmp_path: Path, slip: str
+) -> None:
+    root = _copy(decorated, tmp_path)
+    q3 = root / "results/2017-18/Q3.csv"
+    lines = q3.read_text(encoding="utf-8").splitlines(keepends=True)
+    args: list[str] = []
+    if slip == "a-fraction-in-each-half":  # a warning of one part each
+        for at in (1, len(lines) - 1):
+            ref = lines[at].split(",", 1)[0]
+            lines[at] = f"{ref},0.5,,\n"
+    elif slip == "hidden-character":  # found by reading every row: a warning of every part
+        cells = lines[5].split(",")
+        lines[5] = ",".join([*cells[:2], "\u200b" + cells[2], *cells[3:]])
+    elif slip == "unknown-ref-row":
+        lines.append("C999/I0001,12,,\n")
+    elif slip == "narrative-of-no-plan":
+        (root / "narrative/2017-18/Q3/no-such-plan.md").write_text("Words.\n", encoding="utf-8")
+    elif slip == "missing-rows-strict":
+        del lines[1], lines[-1]
+        args = ["--strict"]
+    q3.write_text("".join(lines), encoding="utf-8")
+    parts = check_json(root, *args)
+    assert parts == one_process_check_json(root, *args)
+    found = check_in_parts(root, None, "--strict" in args)
+    if slip in ("none", "a-fraction-in-each-half"):
+        assert found is not None  # checked in parts
+    if slip == "a-fraction-in-each-half":
+        codes = [p["code"] for p in json.loads(parts[1])["problems"]]
+        assert codes.count("looks-like-fraction") >= 2
+    if slip in ("hidden-character", "unknown-ref-row", "missing-rows-strict"):
+        assert found is None  # not of one part alone: checked in one process
+    if slip == "hidden-character":
+        assert '"code": "hidden-character"' in parts[1]
+    assert parts[0] == (0 if slip in ("none", "a-fraction-in-each-half", "hidden-character") else 1)
 
 
 def _copy(large: Path, tmp_path: Path) -> Path:

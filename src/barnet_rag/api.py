@@ -9,6 +9,7 @@ imported only there). A large project is rated in parts, one process a processor
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -21,6 +22,8 @@ from barnet_rag.project.models import RatedPeriod
 
 if TYPE_CHECKING:
     import pandas
+
+    from barnet_rag.check.checking import CheckReport
 
 T = TypeVar("T")
 
@@ -69,6 +72,49 @@ def rate_in_parts(
     rates with the same functions as :func:`rate_project`: the parts' ratings, in order,
     are the whole project's.
     """
+
+    def work(plan_part: PlanPart) -> T:
+        project = load_project(root, plan_part)
+        return part(rate_project(root, period, (), project, detail=detail), project)
+
+    return in_plan_parts(root, work, processes)
+
+
+def check(root: Path, period: Period | None = None, strict: bool = False) -> CheckReport:
+    """Every problem in the project at ``root`` (results of all periods, or ``period``'s):
+    what ``check`` reports. A large project is checked in parts when it can be."""
+    from barnet_rag.check.checking import check_project
+
+    return check_in_parts(root, period, strict) or check_project(root, period, strict)
+
+
+def check_in_parts(
+    root: Path, period: Period | None, strict: bool, processes: int | None = None
+) -> CheckReport | None:
+    """``check`` of a large project in parts, as :func:`rate_in_parts` rates one: each part
+    checks its plans and their results rows, and the checks that need every plan run once
+    over the parts' findings. None when the project is not checked in parts, or when a
+    part found an error or found what another part found too (a problem not of its plans
+    alone): then :func:`~barnet_rag.check.checking.check_project` checks it in one
+    process, as always."""
+    from barnet_rag.check.checking import check_part, project_report
+
+    parts = in_plan_parts(root, partial(check_part, root, period, strict), processes)
+    if parts is None:
+        return None
+    found = [set(part.problems) for part in parts]
+    if sum(map(len, found)) != len(set().union(*found)):
+        return None
+    return project_report(root, period, strict, parts)
+
+
+def in_plan_parts(
+    root: Path, work: Callable[[PlanPart], T], processes: int | None = None
+) -> list[T] | None:
+    """``work`` on each part of the project's plan files, each in a process of its own (by
+    default one a usable processor, for a large project only): the values in plan order,
+    or None when the project is not worked in parts (small, one processor, or a part
+    failed)."""
     from barnet_rag.forked import in_parts, usable_cpus
     from barnet_rag.project.projectfiles import is_large
 
@@ -78,11 +124,10 @@ def rate_in_parts(
     if len(groups) < 2:
         return None
 
-    def work(index: int, exchange: Callable[[PartNames | None], PartNames | None]) -> T:
-        project = load_project(root, PlanPart(groups[index], exchange))
-        return part(rate_project(root, period, (), project, detail=detail), project)
+    def each(index: int, exchange: Callable[[PartNames | None], PartNames | None]) -> T:
+        return work(PlanPart(groups[index], exchange))
 
-    return in_parts(len(groups), work, _union)
+    return in_parts(len(groups), each, _union)
 
 
 def split_by_size(paths: Sequence[Path], parts: int) -> list[list[Path]]:

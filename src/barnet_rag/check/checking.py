@@ -31,6 +31,8 @@ from barnet_rag.outputs.explaining import reason
 from barnet_rag.periods import Period, financial_year_label
 from barnet_rag.project.collection import ChaseList, LastReported, is_expected, needs_history
 from barnet_rag.project.loading import (
+    PartsDisagree,
+    PlanPart,
     ResultsStore,
     level_codes,
     load_plans,
@@ -143,7 +145,34 @@ class _Quarter:
 
 def check_project(root: Path, period: Period | None = None, strict: bool = False) -> CheckReport:
     """Check plans, schemes and results (all periods, or only ``period``'s results file)."""
-    plans, problems = load_plans(root)
+    return project_report(root, period, strict, [check_part(root, period, strict)])
+
+
+#: A checked plan as the checks that need every plan read it: its file as shown, its slug
+#: and the risk register it names.
+PlanNames = tuple[str, str, str | None]
+
+
+@dataclass(frozen=True)
+class PartChecked:
+    """What checking a project's plans (or some of them: a part) and their results rows
+    found, and what :func:`project_report` needs of them for the checks of every plan."""
+
+    problems: list[Problem]
+    plans: list[PlanNames]
+    quarters: int
+    headers: dict[str, list[str]]
+    leftovers: list[Path]
+
+
+def check_part(
+    root: Path, period: Period | None, strict: bool, part: PlanPart | None = None
+) -> PartChecked:
+    """Check the plans (``part``'s files, or all) and schemes, and every results file's rows
+    of the plans' refs: all but the checks of risk registers, narratives, actions and
+    left-over files. A part with an error raises :class:`PartsDisagree`: the project is
+    then checked in one process, where an error can bear on other plans' checks."""
+    plans, problems = load_plans(root, None if part is None else part.files)
     schemes, scheme_found = load_schemes(root)
     problems += [_locate_band(p, root) for p in scheme_found]
     # A scheme whose own file has problems is reported there, not again for each plan.
@@ -151,16 +180,22 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     problems += locate(
         scheme_problems([x for x in plans if x[1].scheme not in broken], schemes), root
     )
-    problems += _risk_problems(root, plans)
-    problems += _narratives(root, plans, problems, period)
-    found_in_actions, action_files = _action_problems(root, plans)
-    problems += found_in_actions
     indicators: dict[str, Indicator] = {}
     for _, plan in plans:  # a ref defined twice is an error; its rows are read by the first
         for indicator in plan.indicators:
             indicators.setdefault(indicator.ref, indicator)
-    store = ResultsStore(root, indicators, level_codes(plans, schemes))
-    problems += store.problems + _backups(root) + _leftovers(store.leftovers, root)
+    foreign: AbstractSet[str] = frozenset()
+    if part is not None:
+        slugs = frozenset(plan.plan for _, plan in plans)
+        own = None if _has_error(problems) else (slugs, frozenset(indicators))
+        others = part.exchange(own)
+        if own is None or others is None:
+            raise PartsDisagree("a part has errors")
+        if not (others[0].isdisjoint(slugs) and others[1].isdisjoint(indicators)):
+            raise PartsDisagree("two parts share a plan slug or a ref")
+        foreign = others[1]
+    store = ResultsStore(root, indicators, level_codes(plans, schemes), foreign)
+    problems += store.problems
     unloaded = _unloaded_refs(root, {shown for shown, _ in plans}, problems)
     checks = _QuarterChecks(plans, indicators, strict)
     quarters: dict[Period, _Quarter] = {}
@@ -180,15 +215,40 @@ def check_project(root: Path, period: Period | None = None, strict: bool = False
     problems += checks.found
     problems += _published(plans, schemes, problems, quarters, selected, store)
     problems += locate_targets(target_fractions(plans), plans, root) + checks.slips
-    headers = {q.shown: q.header for q in quarters.values() if q.header is not None}
+    if part is not None and _has_error(problems):
+        raise PartsDisagree("a part has errors")
+    return PartChecked(
+        problems=problems,
+        plans=[(shown, plan.plan, plan.risks) for shown, plan in plans],
+        quarters=len(quarters),
+        headers={q.shown: q.header for q in quarters.values() if q.header is not None},
+        leftovers=store.leftovers,
+    )
+
+
+def project_report(
+    root: Path, period: Period | None, strict: bool, parts: Sequence[PartChecked]
+) -> CheckReport:
+    """The report of every part's findings (in plan order) with the checks that need every
+    plan: the risk registers they name, narratives, actions, and files left over."""
+    plans = [plan for part in parts for plan in part.plans]
+    problems = [problem for part in parts for problem in part.problems]
+    problems += _risk_problems(root, plans)
+    problems += _narratives(root, plans, problems, period)
+    found_in_actions, action_files = _action_problems(root, plans)
+    problems += found_in_actions + _backups(root) + _leftovers(parts[0].leftovers, root)
     return CheckReport(
         root=str(root),
         period=None if period is None else str(period),
         strict=strict,
         problems=_in_file_order(problems),
-        headers=headers,
-        checked_files=len(plans) + len(quarters) + action_files,
+        headers=parts[0].headers,
+        checked_files=len(plans) + parts[0].quarters + action_files,
     )
+
+
+def _has_error(problems: Sequence[Problem]) -> bool:
+    return any(problem.severity == "error" for problem in problems)
 
 
 class _QuarterChecks:
@@ -279,39 +339,39 @@ class _QuarterChecks:
         return problems
 
 
-def _risk_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> list[Problem]:
+def _risk_problems(root: Path, plans: Sequence[PlanNames]) -> list[Problem]:
     """Problems in the risk registers the plans name (each register read once)."""
     from barnet_rag.project.risks import load_register
 
     problems: list[Problem] = []
     seen: set[str] = set()
-    for shown, plan in plans:
-        if plan.risks is None or plan.risks in seen:
+    for shown, _, risks in plans:
+        if risks is None or risks in seen:
             continue
-        seen.add(plan.risks)
+        seen.add(risks)
         try:
-            load_register(root, plan.risks, shown)
+            load_register(root, risks, shown)
         except InputError as error:
             problems += error.problems
     return problems
 
 
 def _narratives(
-    root: Path, plans: Sequence[tuple[str, Plan]], found: Sequence[Problem], period: Period | None
+    root: Path, plans: Sequence[PlanNames], found: Sequence[Problem], period: Period | None
 ) -> list[Problem]:
     """Problems in ``narrative/``; a file is not "named after no plan" while a plan file
     fails to load (that plan's own errors say what to fix)."""
-    problems = narrative_problems(root, {plan.plan for _, plan in plans}, period)
+    problems = narrative_problems(root, {slug for _, slug, _ in plans}, period)
     if any(p.file and p.file.startswith("plans/") and p.severity == "error" for p in found):
         problems = [p for p in problems if p.code != "narrative-unknown-plan"]
     return problems
 
 
-def _action_problems(root: Path, plans: Sequence[tuple[str, Plan]]) -> tuple[list[Problem], int]:
+def _action_problems(root: Path, plans: Sequence[PlanNames]) -> tuple[list[Problem], int]:
     """Problems in ``actions/`` and how many actions files there are."""
     from barnet_rag.project.actions import action_problems
 
-    return action_problems(root, [plan for _, plan in plans])
+    return action_problems(root, [slug for _, slug, _ in plans])
 
 
 def _read_quarter(store: ResultsStore, period: Period) -> _Quarter:

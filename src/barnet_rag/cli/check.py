@@ -59,9 +59,9 @@ def check(
         ctx.exit(print_missing(root, period, output_format))
     if output_format == "csv":
         raise UsageError("--format csv is for the chase list: add --missing --period PERIOD")
-    from barnet_rag.check.checking import check_project
+    from barnet_rag import api
 
-    report = check_project(root, period, strict)
+    report = api.check(root, period, strict)
     if output_format == "json":
         click.echo(_escape_surrogates(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)))
     elif output_format == "github":

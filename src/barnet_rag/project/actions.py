@@ -10,7 +10,7 @@ names the quarter it describes. Errors are located as for plans: ``file:line: ya
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -120,11 +120,11 @@ def load_all_actions(root: Path, plans: Sequence[Plan]) -> dict[str, ActionsFile
     return {slug: actions for slug, actions in found.items() if actions is not None}
 
 
-def action_problems(root: Path, plans: Sequence[Plan]) -> tuple[list[Problem], int]:
+def action_problems(root: Path, plans: Collection[str]) -> tuple[list[Problem], int]:
     """Every problem in ``actions/`` (for ``check``) and how many files were read: each
-    plan's file, and any file named after no plan."""
+    file of one of the ``plans`` (slugs), and any file named after no plan."""
     problems: list[Problem] = []
-    slugs = {p.plan for p in plans}
+    slugs = set(plans)
     files = sorted((root / "actions").glob("*.yaml"))
     for path in files:
         shown = relative(path, root)
