@@ -17,6 +17,7 @@ from barnet_rag.collector import collector_paused
 from barnet_rag.engine.history import Timeline
 from barnet_rag.engine.rating import rate_period
 from barnet_rag.periods import Period
+from barnet_rag.project import seen
 from barnet_rag.project.loading import PartNames, PlanPart, Project, load_project, plan_paths
 from barnet_rag.project.models import RatedPeriod
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     import pandas
 
     from barnet_rag.check.checking import CheckReport
+    from barnet_rag.project.seen import Seen
 
 T = TypeVar("T")
 
@@ -124,10 +126,21 @@ def in_plan_parts(
     if len(groups) < 2:
         return None
 
-    def each(index: int, exchange: Callable[[PartNames | None], PartNames | None]) -> T:
-        return work(PlanPart(groups[index], exchange))
+    def each(
+        index: int, exchange: Callable[[PartNames | None], PartNames | None]
+    ) -> tuple[T, Seen | None]:
+        # A child sends back what it read, for the output cache (in this process, part 0
+        # records into the same place already).
+        return work(PlanPart(groups[index], exchange)), seen.current() if index else None
 
-    return in_parts(len(groups), each, _union)
+    done = in_parts(len(groups), each, _union)
+    if done is None:
+        return None
+    recording = seen.current()
+    for _, theirs in done:
+        if recording is not None and theirs is not None:
+            recording.merge(theirs)
+    return [value for value, _ in done]
 
 
 def split_by_size(paths: Sequence[Path], parts: int) -> list[list[Path]]:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from barnet_rag.errors import InputError, Problem, UserError
 from barnet_rag.periods import ACCEPTED_FORMS, Period, parse_period
+from barnet_rag.project import seen
 from barnet_rag.project.loading import load_model, locate
 from barnet_rag.project.models import Plan
 from barnet_rag.project.projectfiles import relative
@@ -106,7 +107,7 @@ def actions_path(root: Path, plan: str) -> Path:
 def load_actions(root: Path, plan: str) -> ActionsFile | None:
     """The plan's actions file, None when it has none; problems raise an InputError."""
     path = actions_path(root, plan)
-    if not path.exists():
+    if seen.kind(path) == "none":
         return None
     actions, problems = load_model(path, root, ActionsFile)
     if problems or actions is None:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from barnet_rag.collector import collector_paused
 from barnet_rag.errors import InputError, Problem, UserError, shown_name
 from barnet_rag.periods import Period
+from barnet_rag.project import seen
 from barnet_rag.project.models import (
     TARGET_KEYS,
     Indicator,
@@ -246,7 +247,7 @@ class Project:
 def plan_paths(root: Path) -> list[Path]:
     """The project's plan files, ``plans/*.yaml``, in name order: the order plans are rated
     and shown in."""
-    return sorted((root / "plans").glob("*.yaml"))
+    return [path for path, _ in seen.entries(root / "plans") if path.name.endswith(".yaml")]
 
 
 def load_plans(
@@ -255,7 +256,7 @@ def load_plans(
     """Every ``plans/*.yaml`` in name order (or just ``files``, some of them), with the
     problems found in and across them."""
     directory = root / "plans"
-    if not directory.is_dir():
+    if seen.kind(directory) != "dir":
         where = "the current directory" if root == Path() else shown_name(root)
         raise UserError(
             f"{where} is not a barnet-rag project: it has no plans/ directory "
@@ -303,7 +304,7 @@ def load_schemes(root: Path) -> tuple[dict[str, Scheme], list[Problem]]:
     """Built-in schemes plus ``schemes/*.yaml``; a scheme's name must match its file name."""
     schemes: dict[str, Scheme] = {}
     problems: list[Problem] = []
-    for path in sorted((root / "schemes").glob("*.yaml")):
+    for path in [p for p, _ in seen.entries(root / "schemes") if p.name.endswith(".yaml")]:
         scheme, found = load_model(path, root, Scheme)
         problems.extend(found)
         if scheme is not None:

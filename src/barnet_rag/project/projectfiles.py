@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from barnet_rag.errors import InputError, Problem, UserError, shown_name
 from barnet_rag.periods import Period, parse_financial_year
+from barnet_rag.project import seen
 from barnet_rag.project.writing import BACKUP_SUFFIX, is_temp_file
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def read_bytes(path: Path, shown: str, limit: int | None = None) -> bytes:
                     )
                 ]
             )
-        return path.read_bytes()
+        data = path.read_bytes()
     except IsADirectoryError:
         raise InputError(
             [
@@ -141,6 +142,8 @@ def read_bytes(path: Path, shown: str, limit: int | None = None) -> bytes:
                 )
             ]
         ) from None
+    seen.saw_bytes(path, data)
+    return data
 
 
 class ResultFiles:
@@ -158,14 +161,14 @@ class ResultFiles:
 
     def _discover(self) -> None:
         directory = self.root / "results"
-        if not directory.is_dir():
+        if seen.kind(directory) != "dir":
             return
-        for year_dir in sorted(directory.iterdir()):
-            if is_temp_file(year_dir.name) and not year_dir.is_dir():
+        for year_dir, year_kind in seen.entries(directory):
+            if is_temp_file(year_dir.name) and year_kind != "dir":
                 self.leftovers.append(year_dir)
                 continue
             shown = relative(year_dir, self.root)
-            if not year_dir.is_dir():
+            if year_kind != "dir":
                 self.problems.append(
                     Problem(
                         "results-layout",
@@ -187,7 +190,7 @@ class ResultFiles:
                     )
                 )
                 continue
-            for path in sorted(year_dir.iterdir()):
+            for path, _ in seen.entries(year_dir):
                 if path.name.endswith(BACKUP_SUFFIX):
                     continue  # a copy kept by ``new-quarter --force``; ``check`` warns
                 if is_temp_file(path.name):
