@@ -25,7 +25,9 @@ INSTALL_SCRIPT = REPO / ".ci" / "install-browser"
 
 @pytest.fixture(autouse=True, scope="session")
 def _cache_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Anything written under XDG_CACHE_HOME goes to this test run (barnet-rag writes none)."""
+    """barnet-rag's output cache, and anything else written under XDG_CACHE_HOME, goes to
+    this test run: every test shares it, so every test also holds that an entry never changes
+    an answer."""
     saved = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
     yield

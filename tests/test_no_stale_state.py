@@ -1,7 +1,9 @@
 """No answer from stale state: a plan saved while ``rate`` runs cannot change a later run.
 
-barnet-rag keeps nothing between runs (no plan or results cache), so every run rates the
-bytes it read in that run. These tests make the race happen on purpose.
+``rate --format csv/json`` keeps its output in a cache (:mod:`barnet_rag.project.outputcache`)
+with the size and digest of the bytes the run parsed, and serves it again only while every
+file is byte for byte those bytes. So every answer is the one the files give when it is
+printed. These tests make the race happen on purpose, with the cache on.
 """
 
 from __future__ import annotations
@@ -35,27 +37,48 @@ def flipped(text: str) -> str:
     return head + sep + tail.replace("polarity: bigger", "polarity: smaller", 1)
 
 
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An output cache of this test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "barnet-rag"
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("*.out"))
+
+
+@pytest.mark.parametrize("saved", ["after-the-read", "before-the-read"])
 def test_a_plan_saved_during_a_run_leaves_later_runs_right(
-    example_copy: Path, monkeypatch: pytest.MonkeyPatch
+    example_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, saved: str
 ) -> None:
     original = (example_copy / PLAN).read_text(encoding="utf-8")
     expected = rate_json(example_copy)
     assert expected["CG/S4"] == "R"
+    assert len(entries(cache)) == 1
+    for entry in entries(cache):
+        entry.unlink()  # the run below is a cold one
     read_text = barnet_rag.project.loading.read_text
 
-    def read_then_save(path: Path, shown: str) -> str:
+    def read_and_save(path: Path, shown: str) -> str:
+        if path.name == PLAN.name and saved == "before-the-read":
+            path.write_text(flipped(original), encoding="utf-8")
         text = read_text(path, shown)
-        if path.name == PLAN.name:  # an editor saves the other content meanwhile
+        if path.name == PLAN.name and saved == "after-the-read":  # an editor saves meanwhile
             path.write_text(flipped(original), encoding="utf-8")
         return text
 
-    monkeypatch.setattr(barnet_rag.project.loading, "read_text", read_then_save)
+    monkeypatch.setattr(barnet_rag.project.loading, "read_text", read_and_save)
     during = rate_json(example_copy)
     monkeypatch.undo()
-    assert during == expected  # the run rates the bytes it read
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache.parent))
+    # The run rates the bytes it read: the original ones, or the saved ones.
+    assert (during == expected) is (saved == "after-the-read")
+    assert len(entries(cache)) == 1  # kept with the digest of what it parsed
     assert rate_json(example_copy)["CG/S4"] == "G"  # the file as saved, read afresh
     (example_copy / PLAN).write_text(original, encoding="utf-8")
-    assert rate_json(example_copy) == expected  # back as it was: nothing remembered
+    assert rate_json(example_copy) == expected  # back as it was: the right answer again
+    assert rate_json(example_copy) == expected  # and served so, from the cache
 
 
 def test_edits_racing_real_runs_never_leave_a_stale_answer(
@@ -88,4 +111,12 @@ def test_edits_racing_real_runs_never_leave_a_stale_answer(
     )
     assert done.returncode == 0, done.stderr
     assert {i["ref"]: i["rag"] for i in json.loads(done.stdout)["indicators"]} == expected
-    assert list(cache.iterdir()) == []  # no entry that a later run could trust
+    # Whatever the racing runs kept, each later run prints what the files say now.
+    assert list((cache / "barnet-rag").glob("*.out"))
+    for text, rag in [(flipped(original), "G"), (original, "R"), (original, "R")]:
+        (example_copy / PLAN).write_text(text, encoding="utf-8")
+        again = subprocess.run(
+            [*command, "--root", str(example_copy)], env=env, capture_output=True, text=True
+        )
+        assert again.returncode == 0, again.stderr
+        assert {i["ref"]: i["rag"] for i in json.loads(again.stdout)["indicators"]}["CG/S4"] == rag

@@ -206,14 +206,16 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The installed ``barnet-rag`` in ``root``."""
+def run(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The installed ``barnet-rag`` in ``root`` (with more environment variables)."""
     script = Path(sys.executable).parent / "barnet-rag"
     if not script.exists():
         pytest.skip(f"the barnet-rag script is not installed beside {sys.executable}")
     return subprocess.run(
         [str(script), *args],
-        cwd=root, capture_output=True, text=True, check=False,
+        cwd=root, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})},
     )  # fmt: skip
 
 
@@ -377,6 +379,25 @@ def test_check_in_parts_is_byte_for_byte_one_process(
     if slip == "hidden-character":
         assert '"code": "hidden-character"' in parts[1]
     assert parts[0] == (0 if slip in ("none", "a-fraction-in-each-half", "hidden-character") else 1)
+
+
+@pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: rated in one process")
+@pytest.mark.parametrize("output", ["csv", "json"])
+def test_an_entry_is_served_only_while_every_parts_files_are_as_read(
+    large: Path, tmp_path: Path, output: str
+) -> None:
+    """The output cache checks the files each part read, a forked one's too."""
+    root = _copy(large, tmp_path)
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    first = run(root, "rate", "Q3-2017", "--format", output, env=cache)
+    assert run(root, "rate", "Q3-2017", "--format", output, env=cache).stdout == first.stdout
+    assert len(list((tmp_path / "xdg/barnet-rag").glob("*.out"))) == 1
+    last = plan_paths(root)[-1]  # read by the forked part only
+    last.write_text(last.read_text().replace("polarity: bigger", "polarity: smaller", 1))
+    now = run(root, "rate", "Q3-2017", "--format", output, env={"BARNET_RAG_CACHE": "off"})
+    assert now.stdout != first.stdout
+    again = run(root, "rate", "Q3-2017", "--format", output, env=cache)
+    assert (again.returncode, again.stdout) == (0, now.stdout)
 
 
 def _copy(large: Path, tmp_path: Path) -> Path:

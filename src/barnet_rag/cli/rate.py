@@ -79,10 +79,28 @@ def rate(
     fail_on: str | None,
 ) -> None:
     """Rate every indicator for PERIOD (e.g. Q3-2017 = Oct-Dec 2017, financial year 2017/18)."""
+    if output_format == "table":
+        rate_table(period, root, plans, exceptions, fail_on)
+        return
+    from barnet_rag.project.outputcache import kept_output
+
+    options = [str(period), str(root), *plans, output_format, str(exceptions), str(fail_on)]
+    with kept_output(["rate", *options]) as served:
+        if not served:
+            rate_output(period, root, plans, output_format, exceptions, fail_on)
+
+
+def rate_output(
+    period: Period,
+    root: Path,
+    plans: tuple[str, ...],
+    output_format: str,
+    exceptions: bool,
+    fail_on: str | None,
+) -> None:
+    """The ratings as CSV or JSON on standard output."""
     if output_format == "csv":
         rate_csv(period, root, plans, exceptions, fail_on)
-    elif output_format == "table":
-        rate_table(period, root, plans, exceptions, fail_on)
     elif plans or not rate_json_in_parts(period, root, exceptions, fail_on):
         from barnet_rag.api import rate_project
         from barnet_rag.outputs.jsontext import json_texts
