@@ -536,7 +536,9 @@ def main(argv: list[str] | None = None) -> int:
         if "check" in timings:
             timings["check"].note = check_note(work / "check.json")
         if "repeat" in timings:
-            timings["repeat"].note = "warm-up: the 1st run on the same files (no cache is written)"
+            timings[
+                "repeat"
+            ].note = "warm-up: the 1st run on the same files, which keeps its output"
         same = True
         if "duckdb" in timings:
             theirs = csv_rows(work / "duckdb.csv")

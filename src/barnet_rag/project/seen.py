@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,19 +22,25 @@ from typing import Any, Literal
 Kind = Literal["file", "dir", "other", "none"]
 
 
-@dataclass
 class Seen:
-    """The files, directories and paths one run saw, by path as the run named them."""
+    """The files, directories and paths one run saw, by path as the run named them (a
+    plain class: a dataclass would cost every run's start-up a few milliseconds)."""
 
-    #: Each file read: its size and SHA-256 digest.
-    files: dict[str, tuple[int, str]] = field(default_factory=dict)
-    #: Each directory listed: its entries' names and kinds, in name order.
-    dirs: dict[str, list[tuple[str, Kind]]] = field(default_factory=dict)
-    #: Each path looked for: its kind.
-    paths: dict[str, Kind] = field(default_factory=dict)
-    #: False when the run saw one file, directory or path two ways (it changed while the
-    #: run read it): then its output is not kept.
-    consistent: bool = True
+    def __init__(
+        self,
+        files: dict[str, tuple[int, str]] | None = None,
+        dirs: dict[str, list[tuple[str, Kind]]] | None = None,
+        paths: dict[str, Kind] | None = None,
+    ) -> None:
+        #: Each file read: its size and SHA-256 digest.
+        self.files = files or {}
+        #: Each directory listed: its entries' names and kinds, in name order.
+        self.dirs = dirs or {}
+        #: Each path looked for: its kind.
+        self.paths = paths or {}
+        #: False when the run saw one file, directory or path two ways (it changed while
+        #: the run read it): then its output is not kept.
+        self.consistent = True
 
     def _note(self, table: dict[str, Any], path: Path, value: Any) -> None:
         key = os.fspath(path)
@@ -108,6 +112,8 @@ def current() -> Seen | None:
 def saw_bytes(path: Path, data: bytes) -> None:
     """Note the bytes read from ``path``, as they are parsed."""
     if _recording is not None:
+        import hashlib  # only while recording: its import is a start-up cost
+
         _recording._note(_recording.files, path, (len(data), hashlib.sha256(data).hexdigest()))
 
 
@@ -196,4 +202,6 @@ def _file_is(path: Path, size: int, digest: str) -> bool:
         return False
     finally:
         os.close(handle)
+    import hashlib
+
     return len(data) == size and hashlib.sha256(data).hexdigest() == digest
