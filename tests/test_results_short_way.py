@@ -147,6 +147,26 @@ def test_the_short_way_reads_every_file_as_the_long_way(
     assert short[1] == long[1]
 
 
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(text=results_files(), levels=LEVELS)
+def test_a_part_passes_over_the_same_foreign_rows_both_ways(
+    text: str, levels: dict[str, tuple[str, ...] | None] | None
+) -> None:
+    """A part of a project rated in parts knows only its own refs; the other parts' rows
+    are passed over, on the short way before they are split (``_own_lines``)."""
+    data = text.encode("utf-8")
+    own = {ref: INDICATORS[ref] for ref in ("SC/1", "X")}
+    foreign = frozenset({"SC/2", "SC/3"})
+    short = parse_results(data, SHOWN, own, levels, foreign=foreign)
+    long = parse_results(data, SHOWN, own, levels, fast=False, foreign=foreign)
+    assert list(short[0].items()) == list(long[0].items())
+    assert short[1] == long[1]
+
+
 def test_the_short_way_is_taken_by_clean_rows_and_agrees() -> None:
     text = "ref,value,label\r\nSC/1,60%,Spring\r\nSC/2,1,234\r\nSC/2,5,x\r\nX, 7 ,\r\n"
     short = parse_results(text.encode(), SHOWN, INDICATORS)

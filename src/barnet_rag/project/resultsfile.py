@@ -13,7 +13,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -290,9 +290,12 @@ def _parse(
     if fast and not controlled:
         memo = CellMemo(indicators, levels) if memo is None else memo
         if lines is not None:
-            numbers = memo.line_numbers(len(lines))
+            numbers: Sequence[int] = memo.line_numbers(len(lines))
+            body: Sequence[str] = lines[1:]
+            if foreign:
+                numbers, body = _own_lines(numbers, body, foreign, ref_at, width)
             rows: Iterator[tuple[int, int, list[str]]] = zip(
-                numbers, numbers, map(str.split, lines[1:], repeat(",")), strict=False
+                numbers, numbers, map(str.split, body, repeat(",")), strict=False
             )
         else:
             rows = _csv_rows(reader, capped, shown)
@@ -302,6 +305,26 @@ def _parse(
         for start, line, row in rows:
             long_way(row, start, line)
     return results, problems + capped.result()
+
+
+def _own_lines(
+    numbers: Sequence[int], lines: Sequence[str], foreign: Container[str], ref_at: int, width: int
+) -> tuple[list[int], list[str]]:
+    """The lines of a plain file (as :func:`_plain_lines` gives them) and their numbers,
+    less lines that are a whole row of a ``foreign`` ref: :meth:`CellMemo.read` would pass
+    such a row over once split, so it is passed over here without splitting. A row kept
+    here that is one after all (its ref cell has spaces) is passed over there."""
+    commas = width - 1
+    if ref_at == 0:
+        keep = [
+            line[: line.find(",")] not in foreign or line.count(",") != commas for line in lines
+        ]
+    else:
+        keep = [
+            line.count(",") != commas or line.split(",", ref_at + 1)[ref_at] not in foreign
+            for line in lines
+        ]
+    return list(compress(numbers, keep)), list(compress(lines, keep))
 
 
 def _plain_lines(text: str) -> list[str] | None:
