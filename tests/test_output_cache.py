@@ -287,3 +287,26 @@ def test_the_cache_keeps_its_newest_entries(
         rate(example_copy, "json", *more)
     rate(example_copy, "csv")
     assert len(list(cache.glob("*.out"))) == 2
+
+
+def test_no_home_directory_means_no_cache(
+    example_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def nowhere() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(nowhere))
+    assert rate(example_copy) == uncached(example_copy)
+
+
+def test_unreadable_code_means_nothing_is_kept(
+    example_copy: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable() -> str:
+        raise PermissionError("denied")
+
+    monkeypatch.setattr(outputcache, "_code", unreadable)
+    assert rate(example_copy) == uncached(example_copy)
+    assert list(cache.glob("*.out")) == []
