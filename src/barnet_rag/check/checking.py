@@ -184,16 +184,8 @@ def check_part(
     for _, plan in plans:  # a ref defined twice is an error; its rows are read by the first
         for indicator in plan.indicators:
             indicators.setdefault(indicator.ref, indicator)
-    foreign: AbstractSet[str] = frozenset()
-    if part is not None:
-        slugs = frozenset(plan.plan for _, plan in plans)
-        own = None if _has_error(problems) else (slugs, frozenset(indicators))
-        others = part.exchange(own)
-        if own is None or others is None:
-            raise PartsDisagree("a part has errors")
-        if not (others[0].isdisjoint(slugs) and others[1].isdisjoint(indicators)):
-            raise PartsDisagree("two parts share a plan slug or a ref")
-        foreign = others[1]
+    sound = not _has_error(problems)  # a part's warnings are its own: it goes on
+    foreign = frozenset() if part is None else part.others(plans, indicators, sound)
     store = ResultsStore(root, indicators, level_codes(plans, schemes), foreign)
     problems += store.problems
     unloaded = _unloaded_refs(root, {shown for shown, _ in plans}, problems)

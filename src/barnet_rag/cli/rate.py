@@ -87,21 +87,16 @@ def rate(
     options = [str(period), str(root), *plans, output_format, str(exceptions), str(fail_on)]
     with kept_output(["rate", *options]) as served:
         if not served:
-            rate_output(period, root, plans, output_format, exceptions, fail_on)
+            write = rate_csv if output_format == "csv" else rate_json
+            write(period, root, plans, exceptions, fail_on)
 
 
-def rate_output(
-    period: Period,
-    root: Path,
-    plans: tuple[str, ...],
-    output_format: str,
-    exceptions: bool,
-    fail_on: str | None,
+def rate_json(
+    period: Period, root: Path, plans: tuple[str, ...], exceptions: bool, fail_on: str | None
 ) -> None:
-    """The ratings as CSV or JSON on standard output."""
-    if output_format == "csv":
-        rate_csv(period, root, plans, exceptions, fail_on)
-    elif plans or not rate_json_in_parts(period, root, exceptions, fail_on):
+    """The ratings and actions as one JSON document; a large project's parts are rated at
+    once (:func:`rate_json_in_parts`)."""
+    if plans or not rate_json_in_parts(period, root, exceptions, fail_on):
         from barnet_rag.api import rate_project
         from barnet_rag.outputs.jsontext import json_texts
         from barnet_rag.project.actions import action_records, load_all_actions

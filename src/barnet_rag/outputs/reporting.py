@@ -674,41 +674,6 @@ def build_report(
     ``narratives`` maps a plan's slug to its narrative file's shown name and text, and
     ``actions`` holds the plans' actions files, by plan slug. ``undetailed`` is given when
     ``rated`` was rated without detail: the same report, from a third of the memory."""
-    sections = plan_sections(
-        rated,
-        period,
-        plans,
-        registers,
-        all_indicators=all_indicators,
-        risk_threshold=risk_threshold,
-        narratives=narratives,
-        actions=actions,
-        undetailed=undetailed,
-    )
-    return report_context(
-        period,
-        rated.summary,
-        [plan.committee for plan in plans],
-        sections,
-        all_indicators=all_indicators,
-        risk_threshold=risk_threshold,
-    )
-
-
-def plan_sections(
-    rated: RatedPeriod,
-    period: Period,
-    plans: Sequence[Plan],
-    registers: Mapping[str, RiskRegister],
-    *,
-    all_indicators: bool = False,
-    risk_threshold: int = DEFAULT_THRESHOLD,
-    narratives: Mapping[str, tuple[str, str]] | None = None,
-    actions: Mapping[str, ActionsFile] | None = None,
-    undetailed: Undetailed | None = None,
-) -> PlanSections:
-    """The report's section for each of ``plans``, each built when a template asks for it
-    (the arguments as for :func:`build_report`)."""
     actions = actions or {}
     narratives = narratives or {}
     by_plan: dict[str, list[RatedIndicator]] = {plan.plan: [] for plan in plans}
@@ -731,7 +696,14 @@ def plan_sections(
             undetailed=undetailed,
         )
 
-    return PlanSections(len(plans), section)
+    return report_context(
+        period,
+        rated.summary,
+        [plan.committee for plan in plans],
+        PlanSections(len(plans), section),
+        all_indicators=all_indicators,
+        risk_threshold=risk_threshold,
+    )
 
 
 def report_context(

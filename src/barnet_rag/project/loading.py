@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -446,6 +446,21 @@ class PlanPart:
     files: Sequence[Path]
     exchange: Callable[[PartNames | None], PartNames | None]
 
+    def others(
+        self, plans: Sequence[tuple[str, Plan]], refs: Collection[str], sound: bool
+    ) -> frozenset[str]:
+        """Make the part's one exchange: its plans' slugs and ``refs`` (unless it is not
+        ``sound``) for the other parts' refs, whose results rows it passes over. Raises
+        :class:`PartsDisagree` when any part is not sound or two share a slug or ref."""
+        slugs = frozenset(plan.plan for _, plan in plans)
+        own = (slugs, frozenset(refs)) if sound else None
+        theirs = self.exchange(own)
+        if own is None or theirs is None:
+            raise PartsDisagree("a part has problems")
+        if not (theirs[0].isdisjoint(slugs) and theirs[1].isdisjoint(refs)):
+            raise PartsDisagree("two parts share a plan slug or a ref")
+        return theirs[1]
+
 
 class PartsDisagree(Exception):
     """A part, or another, has problems, or two parts share a slug or ref: the project is
@@ -462,16 +477,7 @@ def load_project(root: Path, part: PlanPart | None = None) -> Project:
     unbroken = [(shown, plan) for shown, plan in plans if plan.scheme not in broken]
     problems += scheme_found + locate(scheme_problems(unbroken, schemes), root)
     indicators = {i.ref: i for _, p in plans for i in p.indicators}
-    foreign: Container[str] = frozenset()
-    if part is not None:
-        slugs = frozenset(p.plan for _, p in plans)
-        own = None if problems else (slugs, frozenset(indicators))
-        others = part.exchange(own)
-        if own is None or others is None:
-            raise PartsDisagree("a part has problems")
-        if not (others[0].isdisjoint(slugs) and others[1].isdisjoint(indicators)):
-            raise PartsDisagree("two parts share a plan slug or a ref")
-        foreign = others[1]
+    foreign = frozenset() if part is None else part.others(plans, indicators, not problems)
     store = ResultsStore(root, indicators, level_codes(plans, schemes), foreign)
     problems += store.problems
     if problems:
