@@ -89,7 +89,7 @@ def test_parts_rate_every_generated_project_as_one_process_does(
         reported = report_in_parts(root, options, processes=processes)
         assert reported is not None
         context, sections = reported
-        assert len(sections) == len(parts)
+        assert len(sections) >= len(parts)  # pieces of each part's sections
         serial = report_of(one, load_project(root), (), options)
         assert render_report(context, fmt, None, sections) == render_report(serial, fmt)
 

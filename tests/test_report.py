@@ -347,6 +347,12 @@ def test_plan_sections_are_built_when_asked_for_and_not_kept(make_tree: MakeTree
     row = first.tables[0].rows[0]
     assert row.trend_svg.startswith("<svg ")  # drawn when asked for
     assert "trend_points" not in row.model_dump()
+    from barnet_rag.outputs.reporting_spc import trend_cells
+
+    indicator = next(i for i in rated.indicators if i.ref == row.ref)
+    line, svg, words = trend_cells(indicator, period)
+    assert (row.trend, row.trend_svg, row.trend_text) == (line, svg, words)  # words when asked
+    assert words and words in row.trend_svg
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

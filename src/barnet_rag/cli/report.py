@@ -157,10 +157,10 @@ def report_of(
 
 @dataclass(frozen=True)
 class ReportPart:
-    """What one part of a project gives ``report``: its plan sections as text, and its
-    plans' Table 1 groups of counts."""
+    """What one part of a project gives ``report``: its plan sections as text (in pieces),
+    and its plans' Table 1 groups of counts."""
 
-    text: str
+    pieces: list[str]
     groups: list[Group[Counted]]
 
     @classmethod
@@ -172,8 +172,10 @@ class ReportPart:
         if options.output_format == "docx":
             raise ValueError("a Word report is written in one process")
         with collector_skips_what_is_held():
-            text = plan_sections_text(report_of(rated, project, (), options), options.output_format)
-        return cls(text, counted_groups(project.plans, rated.indicators, project.schemes))
+            pieces = plan_sections_text(
+                report_of(rated, project, (), options), options.output_format
+            )
+        return cls(pieces, counted_groups(project.plans, rated.indicators, project.schemes))
 
 
 def report_in_parts(
@@ -201,7 +203,7 @@ def report_in_parts(
         all_indicators=options.all_indicators,
         risk_threshold=options.risk_threshold,
     )
-    return context, [part.text for part in parts]
+    return context, [piece for part in parts for piece in part.pieces]
 
 
 @contextlib.contextmanager
@@ -241,8 +243,13 @@ def _write(
         write_with(output, document.save, binary=True)
         click.echo(f"Wrote {output}", err=True)
         return
-    if output is None:
-        text = render_report(context, output_format, templates, sections)
+    if output is None and sections is not None:
+        # The sections are written already, and the shipped template around them cannot
+        # fail: stream them rather than hold the whole report twice over.
+        write_report(context, output_format, sys.stdout, None, sections)
+        return
+    if output is None:  # written whole once rendered, so that a failing template prints nothing
+        text = render_report(context, output_format, templates)
         sys.stdout.write(text)
         return
 

@@ -70,6 +70,9 @@ class DotCell(_Model):
 class IndicatorRow(_Model):
     """One row of an indicator table, every cell already written out."""
 
+    # ``trend_points`` holds the rated indicator, for the words written only when asked for.
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
     ref: str
     ref_detail: str | None
     title: str
@@ -89,7 +92,6 @@ class IndicatorRow(_Model):
     dot_long: DotCell
     benchmark: str
     trend: str
-    trend_text: str
     variation: Variation | None
     assurance: str | None
     spc: str
@@ -101,6 +103,11 @@ class IndicatorRow(_Model):
         """The inline SVG sparkline, drawn when a template prints it: only the HTML report
         does, and drawing 75,000 of them for a national Markdown report costs seconds."""
         return self.trend_points.svg()
+
+    @property
+    def trend_text(self) -> str:
+        """The sparkline's words (the SVG's title), written when a template prints them."""
+        return self.trend_points.title
 
 
 class Footnote(_Model):
@@ -426,7 +433,7 @@ def indicator_row(
             format_value(indicator.last_year_value, unit, indicator.last_year_decimals),
             indicator.last_year_label,
         )
-    trend, trend_points, trend_text = trend_parts(indicator, period, recent)
+    trend, trend_points = trend_parts(indicator, period, recent)
     return IndicatorRow(
         ref=indicator.ref,
         ref_detail=ref_detail,
@@ -449,7 +456,6 @@ def indicator_row(
         dot_long=_dot_cell(indicator.dot_long, "Not reported", new_text),
         benchmark=indicator.benchmark or "No benchmark available",
         trend=trend,
-        trend_text=trend_text,
         variation=indicator.variation,
         assurance=indicator.assurance,
         spc=spc_words(indicator.variation, indicator.assurance) or "Not assessed",

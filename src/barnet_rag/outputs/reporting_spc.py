@@ -101,6 +101,27 @@ def _written(indicator: RatedIndicator, values: Sequence[float | None]) -> list[
     return written
 
 
+class TrendWords(NamedTuple):
+    """What the words of a sparkline are made from, kept so that they are written only when
+    asked for: the HTML report's SVG carries them, the Markdown and Word reports print
+    neither (for a national report, 75,000 sentences of eight written-out results)."""
+
+    indicator: RatedIndicator
+    values: tuple[float | None, ...]
+    period: Period
+    latest: str
+    target: str | None
+
+    @property
+    def text(self) -> str:
+        """ "Trend for C/1, Q4 2016/17 to Q3 2017/18: …"."""
+        indicator, values = self.indicator, self.values
+        periods = _trend_periods(self.period, len(values))
+        return narrative.trend_description(
+            indicator.ref, _written(indicator, values), periods, self.latest, self.target
+        )
+
+
 class TrendSvg(NamedTuple):
     """What an inline SVG sparkline is drawn from, kept so that it is drawn only when a
     template prints it (the HTML report does; the Markdown and Word ones do not)."""
@@ -108,9 +129,14 @@ class TrendSvg(NamedTuple):
     values: tuple[float | None, ...]
     target: float | None
     rag: str
-    title: str
+    words: TrendWords
     colour: str | None
     outline: str
+
+    @property
+    def title(self) -> str:
+        """The words the SVG carries, for a screen reader."""
+        return self.words.text
 
     def svg(self) -> str:
         """The SVG markup (:func:`~barnet_rag.outputs.sparklines.svg_sparkline`)."""
@@ -121,18 +147,16 @@ class TrendSvg(NamedTuple):
 
 def trend_parts(
     indicator: RatedIndicator, period: Period, recent: Sequence[float | None] | None = None
-) -> tuple[str, TrendSvg, str]:
-    """:func:`trend_cells` with the SVG sparkline not yet drawn; ``recent`` stands for the
-    indicator's own when it was rated without detail (its ``recent`` empty)."""
+) -> tuple[str, TrendSvg]:
+    """:func:`trend_cells` with the SVG sparkline and its words not yet written (they are
+    the :class:`TrendSvg`'s); ``recent`` stands for the indicator's own when it was rated
+    without detail (its ``recent`` empty)."""
     values = tuple(indicator.recent if recent is None else recent)
     level = indicator.level
     latest = level.label if level is not None else indicator.rag
     unit = indicator.unit
     target = target_text(indicator.target, unit) if indicator.target is not None else None
-    periods = _trend_periods(period, len(values))
-    text = narrative.trend_description(
-        indicator.ref, _written(indicator, values), periods, latest, target
-    )
+    words = TrendWords(indicator, values, period, latest, target)
     line = unicode_sparkline(values).replace(" ", narrative.TREND_GAP)
     colour, outline = None, "#ffffff"
     if level is not None and not is_barnet_level(level):
@@ -141,11 +165,11 @@ def trend_parts(
         # keeps 3:1 contrast with the white page (WCAG 1.4.11).
         if contrast(colour, "#ffffff") < 3:
             outline = level.text_colour
-    return line, TrendSvg(values, indicator.target, indicator.rag, text, colour, outline), text
+    return line, TrendSvg(values, indicator.target, indicator.rag, words, colour, outline)
 
 
 def trend_cells(indicator: RatedIndicator, period: Period) -> tuple[str, str, str]:
     """The indicator's last quarters up to ``period`` (``recent``) as a unicode sparkline
     (· for no result), an inline SVG sparkline, and the words the SVG carries as its title."""
-    line, svg, text = trend_parts(indicator, period)
-    return line, svg.svg(), text
+    line, svg = trend_parts(indicator, period)
+    return line, svg.svg(), svg.title

@@ -199,8 +199,8 @@ def write_report(
     sections: Sequence[str] | None = None,
 ) -> None:
     """Stream the report into ``stream`` chunk by chunk (used with an atomic file); with
-    ``sections`` (a project rated in parts: each part's :func:`plan_sections_text`, in
-    order) the shipped template writes those in place of its ``plans`` block, and
+    ``sections`` (a project rated in parts: each part's :func:`plan_sections_text`
+    pieces, in order) the shipped template writes those in place of its ``plans`` block, and
     ``templates`` is not read."""
     stream.writelines(_whole(context, fmt, templates, sections))
 
@@ -214,7 +214,24 @@ def _whole(
     return _chunks(context, fmt, None, _AROUND_SECTIONS, sections)
 
 
-def plan_sections_text(context: ReportContext, fmt: Format) -> str:
-    """The shipped template's plan sections of ``context``, with nothing around them: one
-    part's share of a report rated in parts."""
-    return "".join(_chunks(context, fmt, None, _ONLY_SECTIONS))
+def plan_sections_text(context: ReportContext, fmt: Format) -> list[str]:
+    """The shipped template's plan sections of ``context``, with nothing around them, in
+    pieces of about :data:`PIECE_CHARS`: one part's share of a report rated in parts.
+    (One string would be copied whole on its way out: some 120 MB for a national HTML
+    report's half, three times over.)"""
+    pieces: list[str] = []
+    pending: list[str] = []
+    size = 0
+    for chunk in _chunks(context, fmt, None, _ONLY_SECTIONS):
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= PIECE_CHARS:
+            pieces.append("".join(pending))
+            pending, size = [], 0
+    if pending:
+        pieces.append("".join(pending))
+    return pieces
+
+
+#: The size of the pieces :func:`plan_sections_text` gives.
+PIECE_CHARS = 1 << 20
