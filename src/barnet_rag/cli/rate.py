@@ -275,7 +275,7 @@ class JsonPart:
     its plans' Table 1 groups of counts, its actions, and what ``--fail-on`` is checked
     against."""
 
-    items: str
+    items: list[str]
     groups: list[Group[Counted]]
     actions: list[dict[str, Any]]
     fail_on: FailOnData

@@ -57,27 +57,30 @@ def json_texts(value: Any) -> Iterator[str]:
 @dataclass(frozen=True)
 class ItemTexts:
     """An array written from its items' JSON text, made elsewhere by :func:`item_texts` at
-    the array's nesting (the parts of a project rated in parts), one text a part."""
+    the array's nesting (the parts of a project rated in parts): each part's pieces."""
 
-    texts: Sequence[str]
+    texts: Sequence[Sequence[str]]
 
 
-def item_texts(items: Sequence[Plain], level: int) -> str:
+def item_texts(items: Sequence[Plain], level: int) -> list[str]:
     """The items of ``items``' JSON array at nesting ``level``, as written between its
-    brackets (empty for no items): what :class:`ItemTexts` puts back together."""
-    return "".join(_rated_items(items, level)) if items else ""
+    brackets, in pieces of :data:`CHUNK` items (none for no items): what
+    :class:`ItemTexts` puts back together. (One string would be copied whole on its way
+    out: some 110 MB for half of a twice-national project.)"""
+    return list(_rated_items(items, level)) if items else []
 
 
 def _pieces(value: Any, level: int) -> Iterator[str]:
     """The JSON text of ``value`` at nesting ``level``, in pieces."""
     if isinstance(value, ItemTexts):
-        bodies = [text for text in value.texts if text]
+        bodies = [pieces for pieces in value.texts if pieces]
         if not bodies:
             yield "[]"
             return
         yield "["
-        for index, body in enumerate(bodies):  # each part's text as it is: no joined copy
-            yield "," + body if index else body
+        for index, pieces in enumerate(bodies):  # each part's pieces as they are
+            yield "," + pieces[0] if index else pieces[0]
+            yield from pieces[1:]
         yield _closing(level)
         return
     if isinstance(value, Plain):
