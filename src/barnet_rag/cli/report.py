@@ -160,7 +160,7 @@ class ReportPart:
     """What one part of a project gives ``report``: its plan sections as text (in pieces),
     and its plans' Table 1 groups of counts."""
 
-    pieces: list[str]
+    pieces: list[bytes]
     groups: list[Group[Counted]]
 
     @classmethod
@@ -180,7 +180,7 @@ class ReportPart:
 
 def report_in_parts(
     root: Path, options: ReportOptions, processes: int | None = None
-) -> tuple[ReportContext, list[str]] | None:
+) -> tuple[ReportContext, list[bytes]] | None:
     """The report of a large project's plans rated in parts (shipped templates, Markdown
     or HTML): the report around them, with Table 1 made from every part's counts by the
     same ``summary_rows``, and each part's sections; None when the project is not rated in
@@ -225,7 +225,7 @@ def _write(
     output: Path | None,
     templates: Path | None,
     reference_docx: Path | None,
-    sections: Sequence[str] | None = None,
+    sections: Sequence[bytes] | None = None,
 ) -> None:
     """Write the report in its format to ``output`` (atomically), or to standard output;
     ``sections`` are a report rated in parts' plan sections."""

@@ -139,7 +139,7 @@ def _chunks(
     fmt: Format,
     templates: Path | None,
     wrapper: str | None = None,
-    sections: Sequence[str] = (),
+    sections: Sequence[bytes] = (),
 ) -> Iterator[str]:
     """The report as the template writes it; or as ``wrapper`` (a template extending it,
     :data:`_ONLY_SECTIONS` or :data:`_AROUND_SECTIONS`) writes it, with ``sections``."""
@@ -153,7 +153,8 @@ def _chunks(
             yield from env.get_template(name).generate(report=context)
         else:
             template = env.from_string(wrapper.format(name=name))
-            yield from template.generate(report=context, sections=map(Markup, sections))
+            texts = (Markup(piece.decode("utf-8", "surrogatepass")) for piece in sections)
+            yield from template.generate(report=context, sections=texts)
     except SectionFailed as failed:  # raised by our code building a plan section
         raise failed.error from failed.error.__cause__
     except jinja2.TemplateSyntaxError as error:
@@ -185,7 +186,7 @@ def render_report(
     context: ReportContext,
     fmt: Format,
     templates: Path | None = None,
-    sections: Sequence[str] | None = None,
+    sections: Sequence[bytes] | None = None,
 ) -> str:
     """The whole report as one string (``sections`` as for :func:`write_report`)."""
     return "".join(_whole(context, fmt, templates, sections))
@@ -196,7 +197,7 @@ def write_report(
     fmt: Format,
     stream: IO[str],
     templates: Path | None = None,
-    sections: Sequence[str] | None = None,
+    sections: Sequence[bytes] | None = None,
 ) -> None:
     """Stream the report into ``stream`` chunk by chunk (used with an atomic file); with
     ``sections`` (a project rated in parts: each part's :func:`plan_sections_text`
@@ -206,7 +207,7 @@ def write_report(
 
 
 def _whole(
-    context: ReportContext, fmt: Format, templates: Path | None, sections: Sequence[str] | None
+    context: ReportContext, fmt: Format, templates: Path | None, sections: Sequence[bytes] | None
 ) -> Iterator[str]:
     """The report's chunks: from the template, or around parts' ``sections``."""
     if sections is None:
@@ -214,24 +215,25 @@ def _whole(
     return _chunks(context, fmt, None, _AROUND_SECTIONS, sections)
 
 
-def plan_sections_text(context: ReportContext, fmt: Format) -> list[str]:
-    """The shipped template's plan sections of ``context``, with nothing around them, in
-    pieces of about :data:`PIECE_CHARS`: one part's share of a report rated in parts.
-    (One string would be copied whole on its way out: some 120 MB for a national HTML
-    report's half, three times over.)"""
-    pieces: list[str] = []
+def plan_sections_text(context: ReportContext, fmt: Format) -> list[bytes]:
+    """The shipped template's plan sections of ``context``, with nothing around them, as
+    UTF-8 (lone surrogates kept, to come back as they were) in pieces of about
+    :data:`PIECE_CHARS`: one part's share of a report rated in parts. (One string would be
+    copied whole on its way out, and text with an arrow in it takes two bytes a character
+    as a string: some 250 MB for half of a twice-national HTML report.)"""
+    pieces: list[bytes] = []
     pending: list[str] = []
     size = 0
     for chunk in _chunks(context, fmt, None, _ONLY_SECTIONS):
         pending.append(chunk)
         size += len(chunk)
         if size >= PIECE_CHARS:
-            pieces.append("".join(pending))
+            pieces.append("".join(pending).encode("utf-8", "surrogatepass"))
             pending, size = [], 0
     if pending:
-        pieces.append("".join(pending))
+        pieces.append("".join(pending).encode("utf-8", "surrogatepass"))
     return pieces
 
 
-#: The size of the pieces :func:`plan_sections_text` gives.
+#: The size of the pieces :func:`plan_sections_text` gives, in characters.
 PIECE_CHARS = 1 << 20
