@@ -103,9 +103,10 @@ def report(
 
     options = ReportOptions(period, all_indicators, risk_threshold, output_format)
     if not plans and templates is None and output_format != "docx":
-        sections = report_in_parts(root, options)
-        if sections is not None:
-            _write(sections[0], output_format, output, None, None, sections[1])
+        in_parts = report_in_parts(root, options)
+        if in_parts is not None:
+            around, sections = in_parts
+            _write(around, output_format, output, None, None, sections)
             return
     project = load_project(root)
     # Rated without detail (a national report peaked at 1.6 GB with every trace and SPC
