@@ -54,23 +54,22 @@ def kept_output(command: Sequence[str]) -> Iterator[bool]:
     """Serve ``command``'s output from the cache (True: the block does nothing), or run
     the block (False), recording what it reads and writes on standard output, and keep
     that when the block ends without an exception."""
-    directory = _open_directory()
-    if directory is None:
+    buffer = getattr(sys.stdout, "buffer", None)  # none: standard output is not a file
+    directory = None if buffer is None else _open_directory()
+    if buffer is None or directory is None:
         yield False
         return
     try:
-        try:
-            key, material = _key(command)
-        except OSError:  # barnet-rag's own files cannot be read: keep nothing
-            key, material = "", {}
-        name = f"{key[:40]}.out"
-        if not key:
+        found = _key(command)
+        if found is None:
             yield False
             return
-        if _serve(directory, name, material):
+        key, material = found
+        name = f"{key[:40]}.out"
+        if _serve(buffer, directory, name, material):
             yield True
             return
-        with _kept(directory, name, material):
+        with _kept(buffer, directory, name, material):
             yield False
     finally:
         os.close(directory)
@@ -112,15 +111,20 @@ def _ours(status: os.stat_result, is_kind: Any) -> bool:
     )
 
 
-def _key(command: Sequence[str]) -> tuple[str, dict[str, Any]]:
-    """The entry's key and what it is made of."""
+def _key(command: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """The entry's key and what it is made of; None when barnet-rag's own files cannot be
+    read (then nothing is kept)."""
     stdout = sys.stdout
+    try:
+        code = _code()
+    except OSError:
+        return None
     material = {
         "format": _FORMAT,
         "command": list(command),
         "cwd": str(Path.cwd()),
         "python": sys.version,
-        "code": _code(),
+        "code": code,
         "stdout": [getattr(stdout, "encoding", None), getattr(stdout, "errors", None)],
     }
     text = json.dumps(material, sort_keys=True, ensure_ascii=True)
@@ -150,12 +154,11 @@ def _code() -> str:
     return digest.hexdigest()
 
 
-def _serve(directory: int, name: str, material: dict[str, Any]) -> bool:
-    """Write the entry's output if it is sound, ours, of this key, and everything it saw
-    still holds; False (nothing written) otherwise."""
-    buffer = getattr(sys.stdout, "buffer", None)
-    output = None if buffer is None else _entry_output(directory, name, material)
-    if buffer is None or output is None:
+def _serve(buffer: IO[bytes], directory: int, name: str, material: dict[str, Any]) -> bool:
+    """Write the entry's output to ``buffer`` (standard output's) if it is sound, ours, of
+    this key, and everything it saw still holds; False (nothing written) otherwise."""
+    output = _entry_output(directory, name, material)
+    if output is None:
         return False
     sys.stdout.flush()
     buffer.write(output)
@@ -165,20 +168,14 @@ def _serve(directory: int, name: str, material: dict[str, Any]) -> bool:
 
 def _entry_output(directory: int, name: str, material: dict[str, Any]) -> memoryview | None:
     """The entry's output when it may be served, else None."""
-    try:
-        handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=directory)
-    except OSError:
+    data = seen.read_regular(
+        name,
+        lambda status: _ours(status, stat.S_ISREG) and status.st_size >= _TRAILER,
+        directory=directory,
+        follow=False,
+    )
+    if data is None:
         return None
-    try:
-        status = os.fstat(handle)
-        if not _ours(status, stat.S_ISREG) or status.st_size < _TRAILER:
-            return None
-        with os.fdopen(os.dup(handle), "rb") as stream:
-            data = stream.read(status.st_size + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
     header = _header(data)
     if header is None or header.get("material") != material:
         return None
@@ -219,10 +216,9 @@ def _header(data: bytes) -> dict[str, Any] | None:
 
 
 @contextlib.contextmanager
-def _kept(directory: int, name: str, material: dict[str, Any]) -> Iterator[None]:
-    """Run the block recording what it reads, with standard output written to a temp
-    entry as well; keep the entry when the block ends well."""
-    buffer = getattr(sys.stdout, "buffer", None)
+def _kept(buffer: IO[bytes], directory: int, name: str, material: dict[str, Any]) -> Iterator[None]:
+    """Run the block recording what it reads, with standard output (whose bytes go to
+    ``buffer``) written to a temp entry as well; keep the entry when the block ends well."""
     temp = f".{name}.{secrets.token_hex(6)}.tmp"
     try:
         handle = os.open(
@@ -233,10 +229,7 @@ def _kept(directory: int, name: str, material: dict[str, Any]) -> Iterator[None]
         )
     except OSError:
         handle = None
-    if buffer is None or handle is None:
-        if handle is not None:
-            os.close(handle)
-            _remove(temp, directory)
+    if handle is None:  # nowhere to keep it: run the block as it is
         yield
         return
     kept = _Tee(buffer, os.fdopen(handle, "wb", buffering=1 << 20))
@@ -312,9 +305,15 @@ def _finish(kept: _Tee, saw: seen.Seen, material: dict[str, Any]) -> None:
         "output_sha256": kept.digest.hexdigest(),
         "seen": saw.as_data(),
     }
-    text = json.dumps(header, ensure_ascii=True).encode("ascii")
-    kept.entry.write(text + _MARK + f"{len(text):016d}\n".encode("ascii"))
+    kept.entry.write(header_bytes(header))
     kept.entry.flush()
+
+
+def header_bytes(header: dict[str, Any]) -> bytes:
+    """An entry's header and the trailer that finds it, as they follow its output (what
+    :func:`_header` reads back)."""
+    text = json.dumps(header, ensure_ascii=True).encode("ascii")
+    return text + _MARK + f"{len(text):016d}\n".encode("ascii")
 
 
 def _remove(name: str, directory: int) -> None:

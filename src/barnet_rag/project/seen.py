@@ -14,7 +14,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -187,21 +187,39 @@ def _entry_kind(entry: os.DirEntry[str]) -> Kind:
 
 def _file_is(path: Path, size: int, digest: str) -> bool:
     """Whether ``path`` is a regular file of ``size`` bytes with SHA-256 ``digest``; it is
-    opened without blocking, and read only when its size is right."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+    read only when its size is right."""
+    data = read_regular(path, lambda status: status.st_size == size)
+    if data is None:
         return False
-    try:
-        status = os.fstat(handle)
-        if not stat.S_ISREG(status.st_mode) or status.st_size != size:
-            return False
-        with os.fdopen(os.dup(handle), "rb") as stream:
-            data = stream.read(size + 1)
-    except OSError:
-        return False
-    finally:
-        os.close(handle)
     import hashlib
 
     return len(data) == size and hashlib.sha256(data).hexdigest() == digest
+
+
+def read_regular(
+    path: Path | str,
+    accept: Callable[[os.stat_result], bool],
+    *,
+    directory: int | None = None,
+    follow: bool = True,
+) -> bytes | None:
+    """The bytes of ``path`` (relative to the open ``directory``, if given) when it is a
+    regular file whose status ``accept`` takes, else None. It is opened without blocking,
+    so a named pipe cannot hang the run, and without following a link unless ``follow``."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= os.O_NOFOLLOW
+    try:
+        handle = os.open(path, flags, dir_fd=directory)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or not accept(status):
+            return None
+        with os.fdopen(os.dup(handle), "rb") as stream:
+            return stream.read(status.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
