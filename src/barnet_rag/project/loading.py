@@ -38,6 +38,7 @@ from barnet_rag.project.projectfiles import (
     read_bytes,
     relative,
     results_path,
+    yaml_files,
 )
 from barnet_rag.project.resultsfile import CellMemo, parse_results
 from barnet_rag.project.schemes import available_schemes
@@ -247,7 +248,7 @@ class Project:
 def plan_paths(root: Path) -> list[Path]:
     """The project's plan files, ``plans/*.yaml``, in name order: the order plans are rated
     and shown in."""
-    return [path for path, _ in seen.entries(root / "plans") if path.name.endswith(".yaml")]
+    return yaml_files(root / "plans")
 
 
 def load_plans(
@@ -304,7 +305,7 @@ def load_schemes(root: Path) -> tuple[dict[str, Scheme], list[Problem]]:
     """Built-in schemes plus ``schemes/*.yaml``; a scheme's name must match its file name."""
     schemes: dict[str, Scheme] = {}
     problems: list[Problem] = []
-    for path in [p for p, _ in seen.entries(root / "schemes") if p.name.endswith(".yaml")]:
+    for path in yaml_files(root / "schemes"):
         scheme, found = load_model(path, root, Scheme)
         problems.extend(found)
         if scheme is not None:

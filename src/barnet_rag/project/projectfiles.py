@@ -25,11 +25,17 @@ _QUARTER_FILE = re.compile(r"^Q([1-4])\.csv$")
 LARGE_PLAN_BYTES = 1_000_000
 
 
+def yaml_files(directory: Path) -> list[Path]:
+    """The ``*.yaml`` entries of ``directory`` in name order (none when it is not one), as
+    :mod:`~barnet_rag.project.seen` lists them."""
+    return [path for path, _ in seen.entries(directory) if path.name.endswith(".yaml")]
+
+
 def is_large(root: Path) -> bool:
     """Plan files of :data:`LARGE_PLAN_BYTES` or more: worth a spinner while it rates (a
     file that cannot be stat'ed counts nothing; the loader reports it)."""
     total = 0
-    for path in (root / "plans").glob("*.yaml"):
+    for path in yaml_files(root / "plans"):
         try:
             total += path.stat().st_size
         except OSError:
