@@ -551,9 +551,8 @@ def test_any_narrative_text_builds_a_document_that_says_it(
     line = " ".join(text.split())
     narratives = {"community-leadership": (Q3, line)}
     context = build_report(rated, period, plans, {}, narratives=narratives)
-    document = build_docx(context)
     buffer = io.BytesIO()
-    document.save(buffer)
+    build_docx(context).save(buffer)
     blocks = parse(line)
     if not blocks:
         return

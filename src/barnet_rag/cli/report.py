@@ -241,7 +241,10 @@ def _write(
             raise click.UsageError(DOCX_NEEDS_OUTPUT)
 
         document = build_docx(context, reference_docx)
-        write_with(output, document.save, binary=True)
+        try:
+            write_with(output, document.save, binary=True)
+        finally:
+            document.close()
         click.echo(f"Wrote {output}", err=True)
         return
     if output is None and sections is not None:

@@ -31,17 +31,20 @@ from barnet_rag.outputs.word import (
     HEADER_TEXT,
     Writer,
     cell_text,
+    cell_xml,
     clean,
     new_document,
     open_reference,
     rgb,
+    row_xml,
     run_style,
+    run_xml,
     shade,
+    twips,
 )
 
 if TYPE_CHECKING:
-    from docx.document import Document
-    from docx.table import Table
+    pass
 
 #: Fill and text colour per rating, as the HTML report's badges (text at AA contrast).
 RAG_COLOURS: dict[str, tuple[str, str]] = {
@@ -63,24 +66,21 @@ def _dot_text(cell: DotCell) -> str:
     return f"{cell.arrow} ({cell.text})" if cell.arrow else cell.text
 
 
-def _indicator_row(
-    writer: Writer, table: Table, row: IndicatorRow, widths: Sequence[float]
-) -> None:
-    cells = writer.row(table, widths).cells
-    cell_text(cells[0], row.ref, bold=True)
+def _indicator_row(row: IndicatorRow, widths: Sequence[int]) -> str:
+    """One indicator's row as XML text (``widths`` in twips): the ref in bold, notes
+    raised, the result's cell shaded in its rating's colour with the rating in words."""
+    ref = run_xml(row.ref, bold=True)
     if row.ref_detail:
-        run_style(cells[0].paragraphs[0].add_run(f" ({clean(row.ref_detail)})"))
-    cell_text(cells[1], row.title, notes=row.title_notes)
-    for cell, text in zip(cells[2:5], (row.polarity, row.annual_target, row.target), strict=True):
-        cell_text(cell, text)
-    cell_text(cells[5], row.result, notes=row.result_notes)
+        ref += run_xml(f" ({row.ref_detail})")
+    result = [_with_notes(row.result, row.result_notes)]
+    fill = None
     if row.rag_letter is not None and row.rag_letter in RAG_COLOURS:
         fill, ink = RAG_COLOURS[row.rag_letter]
-        shade(cells[5], fill)
-        for run in cells[5].paragraphs[0].runs:
-            run.font.color.rgb = rgb(ink)
-        words = cells[5].add_paragraph()
-        run_style(words.add_run(clean(row.rag_words)), bold=True, colour=ink)
+        result = [
+            _with_notes(row.result, row.result_notes, ink),
+            run_xml(row.rag_words, bold=True, colour=ink),
+        ]
+    texts = (row.polarity, row.annual_target, row.target)
     rest = (
         row.previous,
         _dot_text(row.dot_short),
@@ -90,8 +90,21 @@ def _indicator_row(
         row.spc,
         row.benchmark,
     )
-    for cell, text in zip(cells[6:], rest, strict=True):
-        cell_text(cell, text)
+    cells = [
+        cell_xml(widths[0], [ref]),
+        cell_xml(widths[1], [_with_notes(row.title, row.title_notes)]),
+        *(cell_xml(width, [run_xml(text)]) for width, text in zip(widths[2:5], texts, strict=True)),
+        cell_xml(widths[5], result, fill),
+        *(cell_xml(width, [run_xml(text)]) for width, text in zip(widths[6:], rest, strict=True)),
+    ]
+    return row_xml(cells)
+
+
+def _with_notes(text: str, notes: Sequence[int], colour: str | None = None) -> str:
+    """A cell's text with its note numbers raised after it, as ``cell_text`` writes them."""
+    return run_xml(text, colour=colour) + "".join(
+        run_xml(str(note), colour=colour, superscript=True) for note in notes
+    )
 
 
 def _indicator_table(writer: Writer, table: IndicatorTable) -> None:
@@ -102,8 +115,8 @@ def _indicator_table(writer: Writer, table: IndicatorTable) -> None:
         if note is not None:
             run = cell.paragraphs[0].add_run(note.mark)
             run_style(run, bold=True, colour=HEADER_TEXT)
-    for row in table.rows:
-        _indicator_row(writer, word, row, widths)
+    columns = twips(widths)
+    writer.rows(word, [_indicator_row(row, columns) for row in table.rows])
     writer.paragraph()
 
 
@@ -161,8 +174,9 @@ def _notes(writer: Writer, plan: PlanSection) -> None:
         marker.font.size = paragraph.add_run(" " + clean(text)).font.size = Pt(8)
 
 
-def build_docx(context: ReportContext, reference: Path | None = None) -> Document:
-    """The whole report as a python-docx document, built into ``reference`` if given."""
+def build_docx(context: ReportContext, reference: Path | None = None) -> Writer:
+    """The whole report as a Word document, built into ``reference`` if given: its
+    ``save`` writes the .docx. Each plan's part is written out as it is finished."""
     document = open_reference(reference) if reference is not None else new_document()
     writer = Writer(document, reference=reference is not None)
     writer.page(landscape=False, new=False)
@@ -213,6 +227,8 @@ def build_docx(context: ReportContext, reference: Path | None = None) -> Documen
         cell_text(cells[0], line.committee, bold=line.total)
         for cell, text in zip(cells[1:], line.cells, strict=True):
             cell_text(cell, text, bold=line.total)
+    writer.flush()
     for plan in context.plans:
         _plan(writer, plan)
-    return document
+        writer.flush()
+    return writer

@@ -4,25 +4,39 @@ spans with bold, italic, code and links, lists, and tables whose header rows rep
 :mod:`barnet_rag.outputs.docx` lays the report out with it. python-docx is imported inside
 the functions, so that nothing loads it unless a Word report is asked for. ``open_reference``
 does what pandoc's ``--reference-doc`` does: the council's document, its body cleared.
+
+The body is written as it goes. ``Writer.flush`` serializes what the body holds so far to
+a spooled file and drops it from the tree, and ``Writer.save`` puts the spool back in the
+document part's place. A national report's tables (75,000 rows of 13 cells) held as
+python-docx's tree took 3 GB. Table rows written in bulk (``Writer.rows``) are XML text
+(``row_xml``, ``cell_xml``, ``run_xml``) in the exact form python-docx gives the same
+calls, which a test holds; building them cell by cell through python-docx took minutes.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import secrets
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
+from xml.sax.saxutils import escape
 
 from barnet_rag.errors import UserError
 from barnet_rag.outputs.markdown_text import Block, Heading, ListBlock, Paragraph, Span
 
 if TYPE_CHECKING:
     from docx.document import Document
-    from docx.shared import RGBColor
+    from docx.section import Section
+    from docx.shared import Length, RGBColor
     from docx.table import Table, _Cell, _Row
     from docx.text.paragraph import Paragraph as WordParagraph
     from docx.text.run import Run
+    from lxml.etree import _Comment
 
 #: Table header cells: dark blue, white bold text (as the HTML report's).
 HEADER_FILL, HEADER_TEXT = "1D3A5C", "FFFFFF"
@@ -31,6 +45,14 @@ HEADER_FILL, HEADER_TEXT = "1D3A5C", "FFFFFF"
 NARRATIVE_HEADING_OFFSET = 2
 #: Characters XML 1.0 cannot hold; python-docx would raise on them.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: WordprocessingML's namespace, which the rows' text writes as ``w:``.
+W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: A run's tab and line breaks, which Word holds as elements of their own.
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+#: Table text is 8 pt: ``w:sz`` counts half points.
+TABLE_TEXT_SIZE = 16
+#: What a part's serialized body may be this large before the spool goes to disk.
+SPOOL_IN_MEMORY = 1 << 24
 
 
 def clean(text: str) -> str:
@@ -111,6 +133,15 @@ class Writer:
         self.reference = reference
         self.added: set[str] = set()
         self.resolved: dict[str, str] = {}
+        self.style_ids: dict[str, str | None] = {}
+        #: The first section's margins, read once: the sections before the one being
+        #: written are flushed from the tree.
+        self.first_margins: tuple[Length | None, ...] | None = None
+        #: The body written so far, as UTF-8 XML (made at the first flush), and the rows
+        #: not yet in it, by marker.
+        self.spool: IO[bytes] | None = None
+        self.pending: list[str] = []
+        self.mark = f"barnet-rag {secrets.token_hex(8)}"
 
     # styles ---------------------------------------------------------------------------
 
@@ -153,11 +184,26 @@ class Writer:
         return actual
 
     def heading(self, text: str, level: int) -> WordParagraph:
-        name = "Title" if level == 0 else f"Heading {min(level, 9)}"
-        return self.document.add_paragraph(clean(text), style=self.style(name))
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {min(level, 9)}")
 
     def paragraph(self, text: str = "", style: str | None = None) -> WordParagraph:
-        return self.document.add_paragraph(clean(text), style=self.style(style) if style else None)
+        """A paragraph at the end of the body, in ``style`` (found or added)."""
+        paragraph = self.document.add_paragraph(clean(text))
+        if style is not None:
+            # What ``paragraph.style = name`` sets, looked up once per style: python-docx
+            # reads every style in the document for each paragraph.
+            paragraph._p.style = self.style_id(style)
+        return paragraph
+
+    def style_id(self, name: str) -> str | None:
+        """The id a paragraph in style ``name`` refers to (None for the default style)."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        if name not in self.style_ids:
+            actual = self.style(name)
+            part = self.document.part
+            self.style_ids[name] = part.get_style_id(actual, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[no-untyped-call]
+        return self.style_ids[name]
 
     # page setup ---------------------------------------------------------------------
 
@@ -172,15 +218,17 @@ class Writer:
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
         section.page_width, section.page_height = width, height
-        first = self.document.sections[0]
-        if self.reference and None not in (first.left_margin, first.right_margin):
+        left, right, top, bottom = self.first_margins or _margins(section)
+        if self.reference and None not in (left, right):
             # the council's margins, in every section
-            section.left_margin, section.right_margin = first.left_margin, first.right_margin
-            section.top_margin, section.bottom_margin = first.top_margin, first.bottom_margin
+            section.left_margin, section.right_margin = left, right
+            section.top_margin, section.bottom_margin = top, bottom
         else:
             margin = Mm(15) if landscape else Mm(20)
             section.left_margin = section.right_margin = margin
             section.top_margin = section.bottom_margin = margin
+        if self.first_margins is None:  # the first section, now set up
+            self.first_margins = _margins(section)
 
     def text_width(self) -> float:
         """The current section's width between its margins, in millimetres."""
@@ -295,11 +343,147 @@ class Writer:
                 cell.width = Mm(width)
         return row
 
+    def rows(self, table: Table, rows: Sequence[str]) -> None:
+        """Add rows written as XML text (``row_xml``) at the end of ``table``: held as text
+        until the table is flushed, where they take a marker's place."""
+        from lxml import etree
+
+        table._tbl.append(etree.Comment(f"{self.mark} rows {len(self.pending)}"))
+        self.pending.append("".join(rows))
+
+    def flush(self) -> None:
+        """Write the body so far (all but its last section's properties) to the spool, and
+        drop it from the tree."""
+        from lxml import etree
+
+        root = self.document.element
+        body = root.body
+        children = [child for child in body if child is not body.sectPr]
+        if not children:
+            return
+        if self.spool is None:
+            self.spool = tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY)  # noqa: SIM115
+        # A copy of the document's root and body, so that the children are written with
+        # the namespace prefixes they have in the document, and nothing declared again.
+        wrapper = etree.Element(root.tag, nsmap=root.nsmap)
+        inner = etree.SubElement(wrapper, body.tag, nsmap=body.nsmap)
+        start, end = (etree.Comment(f"{self.mark} {edge}") for edge in ("start", "end"))
+        inner.append(start)
+        inner.extend(children)
+        inner.append(end)
+        text = etree.tostring(wrapper, encoding="UTF-8")
+        written = text.split(_comment(start))[1].split(_comment(end))[0]
+        pieces = re.split(re.escape(f"<!--{self.mark} rows ").encode() + rb"(\d+)-->", written)
+        spool = self.spool
+        declared = "" if body.nsmap.get("w") == W_NAMESPACE else f' xmlns:w="{W_NAMESPACE}"'
+        for index, piece in enumerate(pieces):
+            if index % 2 == 0:
+                spool.write(piece)
+            else:
+                rows = self.pending[int(piece)]
+                if declared:
+                    rows = rows.replace("<w:tr>", f"<w:tr{declared}>")
+                spool.write(rows.encode())
+        self.pending.clear()
+
+    def save(self, stream: IO[bytes]) -> None:
+        """Write the whole document as a .docx package to ``stream``: python-docx's package,
+        with the spooled body in the document part."""
+        from lxml import etree
+
+        self.flush()
+        spool = self.spool or io.BytesIO()
+        body = self.document.element.body
+        marker = etree.Comment(f"{self.mark} body")
+        body.insert(0, marker)
+        package = io.BytesIO()
+        try:
+            self.document.save(package)
+        finally:
+            body.remove(marker)
+        document_part = self.document.part.partname.membername
+        with zipfile.ZipFile(package) as source, zipfile.ZipFile(stream, "w") as target:
+            for info in source.infolist():
+                member = zipfile.ZipInfo(info.filename, info.date_time)
+                member.compress_type, member.external_attr = info.compress_type, info.external_attr
+                data = source.read(info)
+                if info.filename != document_part:
+                    target.writestr(member, data)
+                    continue
+                head, tail = data.split(_comment(marker))
+                member.file_size = len(head) + spool.tell() + len(tail)
+                with target.open(member, "w") as part:
+                    part.write(head)
+                    spool.seek(0)
+                    shutil.copyfileobj(spool, part, 1 << 20)
+                    part.write(tail)
+        self.close()
+
+    def close(self) -> None:
+        """Let the spool go (its file, if it grew to one, is deleted)."""
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
+
     def caption(self, text: str, notes: Sequence[int] = ()) -> None:
         paragraph = self.paragraph(style="Caption")
         paragraph.add_run(clean(text)).bold = True
         marks(paragraph, notes)
         paragraph.paragraph_format.keep_with_next = True
+
+
+def _margins(section: Section) -> tuple[Length | None, ...]:
+    return section.left_margin, section.right_margin, section.top_margin, section.bottom_margin
+
+
+def _comment(comment: _Comment) -> bytes:
+    """A comment element as the document's XML writes it."""
+    from lxml import etree
+
+    return etree.tostring(comment)
+
+
+def run_xml(
+    text: str, *, bold: bool = False, colour: str | None = None, superscript: bool = False
+) -> str:
+    """An 8 pt run of table text (cleaned), as python-docx writes ``run_style``'s run:
+    each tab and line break an element of its own, edge spaces kept."""
+    properties = (
+        ("<w:b/>" if bold else "")
+        + (f'<w:color w:val="{colour}"/>' if colour is not None else "")
+        + f'<w:sz w:val="{TABLE_TEXT_SIZE}"/>'
+        + ('<w:vertAlign w:val="superscript"/>' if superscript else "")
+    )
+    content = []
+    for piece in _RUN_BREAKS.split(clean(text)):
+        if piece == "\t":
+            content.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            content.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            content.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:r><w:rPr>{properties}</w:rPr>{''.join(content)}</w:r>"
+
+
+def cell_xml(width: int, paragraphs: Sequence[str], fill: str | None = None) -> str:
+    """A table cell ``width`` twips wide holding ``paragraphs`` (each its runs' XML),
+    shaded ``fill`` if given."""
+    shading = "" if fill is None else f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+    written = "".join(f"<w:p>{runs}</w:p>" if runs else "<w:p/>" for runs in paragraphs)
+    return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{shading}</w:tcPr>{written}</w:tc>'
+
+
+def row_xml(cells: Sequence[str]) -> str:
+    """A table row that Word keeps on one page, as ``Writer.row`` makes it."""
+    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
+
+
+def twips(widths: Sequence[float]) -> list[int]:
+    """Column widths in millimetres as the twips python-docx writes for them."""
+    from docx.shared import Mm
+
+    return [Mm(width).twips for width in widths]
 
 
 def _depth(depth: int) -> str:
