@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -12,12 +13,17 @@ from barnet_rag.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
+#: Every command, its module loaded as running it would.
+CONTEXT = click.Context(main)
+COMMANDS = {name: main.get_command(CONTEXT, name) for name in main.list_commands(CONTEXT)}
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_has_help_and_a_readme_row(name: str) -> None:
-    command = main.commands[name]
-    assert command.help and command.epilog and "Examples" in command.epilog, name
+    command = COMMANDS[name]
+    assert (
+        command is not None and command.help and command.epilog and "Examples" in command.epilog
+    ), name
 
     assert re.search(rf"^\| `barnet-rag {name}[ `]", README, re.M), f"README lacks {name}"
 

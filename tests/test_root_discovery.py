@@ -123,7 +123,10 @@ def test_outside_any_project_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_every_command_with_a_root_finds_it_the_same_way() -> None:
     with_root = []
-    for name, command in main.commands.items():
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        assert command is not None, name
         options = {p.name: p for p in command.params if isinstance(p, click.Option)}
         if "root" in options:
             with_root.append(name)

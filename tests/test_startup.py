@@ -51,6 +51,32 @@ def test_no_heavy_imports(args: list[str], models: list[str]) -> None:
     assert probe(args)[1] == models
 
 
+def test_a_command_loads_only_its_own_module() -> None:
+    """``rate`` imports no other command's module; ``--help`` lists every command."""
+    code = (
+        "import json, sys; from barnet_rag.cli import main\n"
+        "try: main(args=['rate', 'Q3-2017', '--format', 'csv'], prog_name='barnet-rag')\n"
+        "except SystemExit: pass\n"
+        "print(json.dumps([m for m in sys.modules if m.startswith('barnet_rag.cli.')]), "
+        "file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    loaded = json.loads(done.stderr.strip().splitlines()[-1])
+    assert [m for m in loaded if m.split(".")[2] in COMMAND_MODULES] == ["barnet_rag.cli.rate"]
+    listed = probe(["--help"])[0]
+    for name in ("chart", "check", "explain", "export", "import", "new-quarter", "rate"):
+        assert f"  {name} " in listed, name
+
+
+#: The modules that hold a command, each loaded when its command runs.
+COMMAND_MODULES = {
+    "chart", "check", "explain", "export", "import_results", "new_quarter", "rate", "report",
+    "schema",
+}  # fmt: skip
+
+
 def test_rate_writes_no_cache_and_gives_the_same_table_every_time(tmp_path: Path) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     first, _ = probe(["rate", "Q3-2017"], env)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import os
 import sys
 from typing import Any
@@ -32,8 +33,34 @@ BROKEN_PIPE_EXIT = 141
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
+#: Each command's module under ``barnet_rag.cli`` and the command in it. A command's module
+#: is imported when the command is asked for, so ``rate`` loads no other command's.
+COMMANDS = {
+    "chart": ("chart", "chart"),
+    "check": ("check", "check"),
+    "explain": ("explain", "explain"),
+    "export": ("export", "export"),
+    "import": ("import_results", "import_results"),
+    "new-quarter": ("new_quarter", "new_quarter"),
+    "rate": ("rate", "rate"),
+    "report": ("report", "report"),
+    "schema": ("schema", "schema"),
+}
+
+
 class RagGroup(click.Group):
-    """A click group that turns barnet-rag errors into messages and exit codes."""
+    """A click group that turns barnet-rag errors into messages and exit codes, and loads
+    each command's module only when the command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, name = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"barnet_rag.cli.{module}"), name)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def make_context(
         self,
@@ -173,40 +200,3 @@ def main(ctx: click.Context, debug: bool) -> None:
     Run in a project directory holding plans/ and results/ (or pass --root DIR to a command).
     """
     ctx.obj = {"debug": debug}
-
-
-from barnet_rag.cli import rate as _rate  # noqa: E402
-
-main.add_command(_rate.rate)
-
-from barnet_rag.cli import chart as _chart  # noqa: E402
-
-main.add_command(_chart.chart)
-
-from barnet_rag.cli import report as _report  # noqa: E402
-
-main.add_command(_report.report)
-
-from barnet_rag.cli import check as _check  # noqa: E402
-
-main.add_command(_check.check)
-
-from barnet_rag.cli import explain as _explain  # noqa: E402
-
-main.add_command(_explain.explain)
-
-from barnet_rag.cli import new_quarter as _new_quarter  # noqa: E402
-
-main.add_command(_new_quarter.new_quarter)
-
-from barnet_rag.cli import import_results as _import_results  # noqa: E402
-
-main.add_command(_import_results.import_results)
-
-from barnet_rag.cli import export as _export  # noqa: E402
-
-main.add_command(_export.export)
-
-from barnet_rag.cli import schema as _schema  # noqa: E402
-
-main.add_command(_schema.schema)

@@ -7,7 +7,6 @@ Pure string building, no plotting library; the SVG is accessible (``role="img"``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 BARS = "▁▂▃▄▅▆▇█"
 #: The bar a constant series is drawn with: a flat line at mid height.
@@ -81,6 +80,8 @@ def svg_sparkline(
 
     def y(value: float) -> str:
         return _number(HEIGHT - PAD - (value - low) / (high - low) * (HEIGHT - 2 * PAD))
+
+    from html import escape  # the SVG only: the terminal's sparklines need no html
 
     label = escape(title, quote=True)
     parts = [
