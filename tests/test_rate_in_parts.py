@@ -10,11 +10,13 @@ the command on a project large enough to be split; and every failure falls back.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -32,8 +34,11 @@ from barnet_rag.cli.report import ReportOptions, report_in_parts, report_of
 from barnet_rag.engine.rated import RatedPeriod
 from barnet_rag.engine.summary import summary_rows, tally
 from barnet_rag.errors import UserError
+from barnet_rag.outputs.docx import build_docx
 from barnet_rag.outputs.jsontext import ItemTexts, json_texts
+from barnet_rag.outputs.reporting import ReportContext
 from barnet_rag.outputs.templating import render_report
+from barnet_rag.outputs.word import WordBody
 from barnet_rag.periods import Period
 from barnet_rag.project.loading import Project, load_project, plan_paths
 
@@ -88,10 +93,32 @@ def test_parts_rate_every_generated_project_as_one_process_does(
         options = ReportOptions(period, fmt == "html", 15, fmt)
         reported = report_in_parts(root, options, processes=processes)
         assert reported is not None
-        context, sections = reported
+        context, report_parts = reported
+        sections = [piece for part in report_parts for piece in part.pieces]
         assert len(sections) >= len(parts)  # pieces of each part's sections
         serial = report_of(one, load_project(root), (), options)
         assert render_report(context, fmt, None, sections) == render_report(serial, fmt)
+    # The Word report: every part of the package as one process writes it.
+    options = ReportOptions(period, False, 15, "docx")
+    reported = report_in_parts(root, options, processes=processes)
+    serial = report_of(one, load_project(root), (), options)
+    if reported is None:  # a part after the first began before any section break
+        assert not serial.plans[0].tables
+        return
+    context, report_parts = reported
+    bodies = [part.word for part in report_parts if part.word is not None]
+    assert len(bodies) == len(report_parts) == len(parts)
+    assert docx_package(context, bodies) == docx_package(serial)
+
+
+def docx_package(
+    context: ReportContext, bodies: Sequence[WordBody] | None = None, reference: Path | None = None
+) -> dict[str, bytes]:
+    """Every part of the Word report's package (its plans from ``bodies`` if given)."""
+    buffer = io.BytesIO()
+    build_docx(context, reference, bodies).save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        return {name: package.read(name) for name in package.namelist()}
 
 
 @settings(
@@ -303,6 +330,69 @@ def test_report_in_parts_is_byte_for_byte_one_process(
         assert parts[2].count(seen) >= 2  # a plan in each half has its risks, narrative, actions
     period = Period(2017, 3)
     assert report_in_parts(decorated, ReportOptions(period, False, 15, "md")) is not None
+
+
+@pytest.fixture(scope="module")
+def linked(decorated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The decorated project with links in both halves' narratives: the second half's
+    own ids for them are not the report's (a link it shares, one of its own)."""
+    root = tmp_path_factory.mktemp("linked") / "project"
+    shutil.copytree(decorated, root)
+    first, last = plan_paths(root)[0].stem, plan_paths(root)[-1].stem
+    for slug, links in (
+        (first, "See [the portal](https://open.barnet.gov.uk/dataset) now."),
+        (
+            last,
+            "[One](https://example.org/one) and [the portal](https://open.barnet.gov.uk/dataset).",
+        ),
+    ):
+        path = root / f"narrative/2017-18/Q3/{slug}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n" + links + "\n", encoding="utf-8")
+    return root
+
+
+def council_reference(path: Path) -> Path:
+    """A council template with a header, its own margins, and no Caption or list styles
+    (added as the report asks for them)."""
+    import docx
+    from docx.shared import Mm
+
+    reference = docx.Document()
+    for name in ("Caption", "List Bullet", "List Continue"):
+        style = reference.styles[name]
+        style.element.getparent().remove(style.element)
+    reference.sections[0].header.paragraphs[0].text = "London Borough of Barnet"
+    reference.sections[0].left_margin = Mm(25)
+    reference.save(str(path))
+    return path
+
+
+@pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: reported from one process")
+@pytest.mark.parametrize("reference", [False, True])
+def test_a_word_report_in_parts_is_byte_for_byte_one_process(
+    linked: Path, tmp_path: Path, reference: bool
+) -> None:
+    """Each half writes its plans' Word body; the report's own writer adds them with their
+    styles and links: every part of the package is one process's."""
+    extra = ["--reference-docx", str(council_reference(tmp_path / "council.docx"))]
+    extra = extra if reference else []
+
+    def package(name: str, *more: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        done = run(linked, "report", "Q3-2017", "--format", "docx", "-o", str(out), *extra, *more)
+        assert (done.returncode, done.stdout, done.stderr) == (0, "", f"Wrote {out}\n")
+        with zipfile.ZipFile(out) as written:
+            return {member: written.read(member) for member in written.namelist()}
+
+    parts = package("parts.docx")
+    assert parts == package("whole.docx", *every_plan(linked))
+    relationships = parts["word/_rels/document.xml.rels"].decode()
+    assert relationships.count("https://open.barnet.gov.uk/dataset") == 1
+    assert "https://example.org/one" in relationships
+    options = ReportOptions(Period(2017, 3), False, 15, "docx")
+    reported = report_in_parts(linked, options)
+    assert reported is not None and all(part.word is not None for part in reported[1])
+    assert [bool(part.word and part.word.links) for part in reported[1]] == [True, True]
 
 
 @pytest.mark.skipif(forked.usable_cpus() < 2, reason="one processor: rated in one process")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from barnet_rag.engine.rating import Counted
     from barnet_rag.engine.summary import Group
     from barnet_rag.outputs.reporting import ReportContext
+    from barnet_rag.outputs.word import WordBody
     from barnet_rag.project.loading import Project
 
 #: The council's "high level risk" score; the same as risks.DEFAULT_THRESHOLD, repeated
@@ -101,12 +102,12 @@ def report(
     from barnet_rag.api import rate_project
     from barnet_rag.project.loading import load_project
 
-    options = ReportOptions(period, all_indicators, risk_threshold, output_format)
-    if not plans and templates is None and output_format != "docx":
+    options = ReportOptions(period, all_indicators, risk_threshold, output_format, reference_docx)
+    if not plans and templates is None and _reference_opens(reference_docx):
         in_parts = report_in_parts(root, options)
         if in_parts is not None:
-            around, sections = in_parts
-            _write(around, output_format, output, None, None, sections)
+            around, parts = in_parts
+            _write(around, output_format, output, None, reference_docx, parts)
             return
     project = load_project(root)
     # Rated without detail (a national report peaked at 1.6 GB with every trace and SPC
@@ -126,6 +127,22 @@ class ReportOptions:
     all_indicators: bool
     risk_threshold: int
     output_format: Literal["md", "html", "docx"]
+    reference_docx: Path | None = None
+
+
+def _reference_opens(reference: Path | None) -> bool:
+    """Whether a report may be written in parts with this reference document: none, or
+    one that opens. (One that does not is reported as one process reports it.)"""
+    if reference is None:
+        return True
+    from barnet_rag.errors import UserError
+    from barnet_rag.outputs.word import open_reference
+
+    try:
+        open_reference(reference)
+    except UserError:
+        return False
+    return True
 
 
 def report_of(
@@ -158,34 +175,50 @@ def report_of(
 
 @dataclass(frozen=True)
 class ReportPart:
-    """What one part of a project gives ``report``: its plan sections as text (in pieces),
-    and its plans' Table 1 groups of counts."""
+    """What one part of a project gives ``report``: its plan sections as text (in pieces)
+    or as a Word document's body, and its plans' Table 1 groups of counts."""
 
     pieces: list[bytes]
     groups: list[Group[Counted]]
+    word: WordBody | None = None
 
     @classmethod
     def of(cls, options: ReportOptions, rated: RatedPeriod, project: Project) -> ReportPart:
-        """The part's sections, written by the shipped template."""
+        """The part's sections, written by the shipped template or the Word writer."""
         from barnet_rag.engine.rating import counted_groups
-        from barnet_rag.outputs.templating import plan_sections_text
 
-        if options.output_format == "docx":
-            raise ValueError("a Word report is written in one process")
+        groups = counted_groups(project.plans, rated.indicators, project.schemes)
         with collector_skips_what_is_held():
-            pieces = plan_sections_text(
-                report_of(rated, project, (), options), options.output_format
-            )
-        return cls(pieces, counted_groups(project.plans, rated.indicators, project.schemes))
+            context = report_of(rated, project, (), options)
+            if options.output_format == "docx":
+                from barnet_rag.outputs.docx import docx_body
+
+                # Every part but the first is written as following a section break: the
+                # parent checks that one came before it (``report_in_parts``).
+                first = _holds_the_first_plan(project)
+                word = docx_body(context.plans, options.reference_docx, after_break=not first)
+                return cls([], groups, word)
+            from barnet_rag.outputs.templating import plan_sections_text
+
+            return cls(plan_sections_text(context, options.output_format), groups)
+
+
+def _holds_the_first_plan(project: Project) -> bool:
+    from barnet_rag.project.loading import plan_paths
+    from barnet_rag.project.projectfiles import relative
+
+    paths = plan_paths(project.root)
+    shown = next(iter(project.plan_files.values()), None)
+    return bool(paths) and relative(paths[0], project.root) == shown
 
 
 def report_in_parts(
     root: Path, options: ReportOptions, processes: int | None = None
-) -> tuple[ReportContext, list[bytes]] | None:
-    """The report of a large project's plans rated in parts (shipped templates, Markdown
-    or HTML): the report around them, with Table 1 made from every part's counts by the
-    same ``summary_rows``, and each part's sections; None when the project is not rated in
-    parts (then it is reported from one). ``processes`` as for ``rate_in_parts``."""
+) -> tuple[ReportContext, list[ReportPart]] | None:
+    """The report of a large project's plans rated in parts (shipped templates, or Word):
+    the report around them, with Table 1 made from every part's counts by the same
+    ``summary_rows``, and the parts; None when the project is not rated in parts (then it
+    is reported from one). ``processes`` as for ``rate_in_parts``."""
     from barnet_rag.api import rate_in_parts
     from barnet_rag.engine.summary import summary_rows, tally
     from barnet_rag.outputs.reporting import report_context
@@ -193,7 +226,7 @@ def report_in_parts(
     parts = rate_in_parts(
         root, options.period, partial(ReportPart.of, options), processes=processes
     )
-    if parts is None:
+    if parts is None or not _breaks_agree(parts):
         return None
     groups = [group for part in parts for group in part.groups]
     context = report_context(
@@ -204,7 +237,19 @@ def report_in_parts(
         all_indicators=options.all_indicators,
         risk_threshold=options.risk_threshold,
     )
-    return context, [piece for part in parts for piece in part.pieces]
+    return context, parts
+
+
+def _breaks_agree(parts: Sequence[ReportPart]) -> bool:
+    """Whether each Word part was written as following a section break just when a plan
+    before it started one (every part of a Markdown or HTML report agrees)."""
+    started = False
+    for part in parts:
+        if part.word is not None:
+            if part.word.after_break != started:
+                return False
+            started = started or part.word.breaks
+    return True
 
 
 @contextlib.contextmanager
@@ -226,10 +271,10 @@ def _write(
     output: Path | None,
     templates: Path | None,
     reference_docx: Path | None,
-    sections: Sequence[bytes] | None = None,
+    parts: Sequence[ReportPart] | None = None,
 ) -> None:
     """Write the report in its format to ``output`` (atomically), or to standard output;
-    ``sections`` are a report rated in parts' plan sections."""
+    ``parts`` are a report rated in parts' plans."""
     from barnet_rag.errors import shown_name
     from barnet_rag.outputs.templating import render_report, write_report
     from barnet_rag.project.writing import write_with
@@ -240,13 +285,15 @@ def _write(
         if output is None:  # refused above, before any file was read
             raise click.UsageError(DOCX_NEEDS_OUTPUT)
 
-        document = build_docx(context, reference_docx)
+        bodies = None if parts is None else [part.word for part in parts if part.word]
+        document = build_docx(context, reference_docx, bodies)
         try:
             write_with(output, document.save, binary=True)
         finally:
             document.close()
         click.echo(f"Wrote {output}", err=True)
         return
+    sections = None if parts is None else [piece for part in parts for piece in part.pieces]
     if output is None and sections is not None:
         # The sections are written already, and the shipped template around them cannot
         # fail: stream them rather than hold the whole report twice over.

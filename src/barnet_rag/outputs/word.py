@@ -21,7 +21,9 @@ import secrets
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -45,8 +47,12 @@ HEADER_FILL, HEADER_TEXT = "1D3A5C", "FFFFFF"
 NARRATIVE_HEADING_OFFSET = 2
 #: Characters XML 1.0 cannot hold; python-docx would raise on them.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-#: WordprocessingML's namespace, which the rows' text writes as ``w:``.
+#: WordprocessingML's namespace, which the rows' text writes as ``w:``, and the
+#: relationships' (``r:``), which a hyperlink's id is in.
 W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#: A hyperlink's relationship id as a body's XML holds it (``Writer.link`` makes them).
+_HYPERLINK_ID = re.compile(rb'<w:hyperlink r:id="(rId[0-9]+)"')
 #: A run's tab and line breaks, which Word holds as elements of their own.
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
 #: Table text is 8 pt: ``w:sz`` counts half points.
@@ -125,12 +131,34 @@ def new_document() -> Document:
     return document
 
 
+@dataclass(frozen=True)
+class WordBody:
+    """Some plans' part of a Word report, written in a process of their own (see
+    :meth:`Writer.body`): their body's XML (zlib-compressed, a piece a flush), the styles
+    they asked for (first use first), the hyperlinks they made (id, target), whether they
+    start a section, and whether they were written as following one."""
+
+    pieces: list[bytes]
+    styles: list[str]
+    links: list[tuple[str, str]]
+    breaks: bool
+    after_break: bool
+
+
 class Writer:
     """Builds one report into a document: styles looked up (or added) once each."""
 
-    def __init__(self, document: Document, reference: bool) -> None:
+    def __init__(self, document: Document, reference: bool, *, in_pieces: bool = False) -> None:
         self.document = document
         self.reference = reference
+        #: With ``in_pieces``, each flush keeps its XML as a piece (for :meth:`body`)
+        #: rather than spool it.
+        self.pieces: list[bytes] | None = [] if in_pieces else None
+        #: Hyperlinks made, by relationship id; whether a section was started, and whether
+        #: the body was begun as following one (:meth:`follow_a_break`).
+        self.links: dict[str, str] = {}
+        self.breaks = False
+        self.after_break = False
         self.added: set[str] = set()
         self.resolved: dict[str, str] = {}
         self.style_ids: dict[str, str | None] = {}
@@ -215,6 +243,7 @@ class Writer:
         section = (
             self.document.add_section(WD_SECTION.NEW_PAGE) if new else self.document.sections[0]
         )
+        self.breaks = self.breaks or new
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
         section.page_width, section.page_height = width, height
@@ -258,6 +287,7 @@ class Writer:
 
         assert span.href is not None
         r_id = paragraph.part.relate_to(span.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        self.links.setdefault(r_id, span.href)
         hyperlink = OxmlElement("w:hyperlink")
         hyperlink.set(qn("r:id"), r_id)
         run = paragraph.add_run(clean(span.text))
@@ -361,8 +391,6 @@ class Writer:
         children = [child for child in body if child is not body.sectPr]
         if not children:
             return
-        if self.spool is None:
-            self.spool = tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY)  # noqa: SIM115
         # A copy of the document's root and body, so that the children are written with
         # the namespace prefixes they have in the document, and nothing declared again.
         wrapper = etree.Element(root.tag, nsmap=root.nsmap)
@@ -374,17 +402,72 @@ class Writer:
         text = etree.tostring(wrapper, encoding="UTF-8")
         written = text.split(_comment(start))[1].split(_comment(end))[0]
         pieces = re.split(re.escape(f"<!--{self.mark} rows ").encode() + rb"(\d+)-->", written)
-        spool = self.spool
         declared = "" if body.nsmap.get("w") == W_NAMESPACE else f' xmlns:w="{W_NAMESPACE}"'
+        out: list[bytes] = []
         for index, piece in enumerate(pieces):
             if index % 2 == 0:
-                spool.write(piece)
+                out.append(piece)
             else:
                 rows = self.pending[int(piece)]
                 if declared:
                     rows = rows.replace("<w:tr>", f"<w:tr{declared}>")
-                spool.write(rows.encode())
+                out.append(rows.encode())
         self.pending.clear()
+        if self.pieces is not None:
+            self.pieces.append(zlib.compress(b"".join(out), 1))
+        else:
+            self.spooled().writelines(out)
+
+    def spooled(self) -> IO[bytes]:
+        """The spool of the body written so far, made when first written to."""
+        if self.spool is None:
+            self.spool = tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY)  # noqa: SIM115
+        return self.spool
+
+    def follow_a_break(self) -> None:
+        """Set the last section up as a plan's tables leave it (a section break made, and
+        its paragraph dropped): a part's plans after the report's first section break are
+        written from here, and the whole report ends so."""
+        had_breaks = self.breaks
+        self.flush()
+        self.page(landscape=False, new=True)
+        body = self.document.element.body
+        for child in [child for child in body if child is not body.sectPr]:
+            body.remove(child)
+        self.breaks, self.after_break = had_breaks, True
+
+    def body(self) -> WordBody:
+        """What this writer's plans give the report's own writer (``in_pieces``)."""
+        self.flush()
+        assert self.pieces is not None, "a writer in pieces"
+        if self.links and not _standard_prefixes(self.document):
+            raise ValueError("hyperlinks in a document with prefixes of its own")
+        links = list(self.links.items())
+        return WordBody(self.pieces, list(self.resolved), links, self.breaks, self.after_break)
+
+    def extend(self, part: WordBody) -> None:
+        """Add a part's plans (:meth:`body`) at the end of the body: its styles, its
+        hyperlinks (their ids made this document's), its XML."""
+        from docx.opc.constants import RELATIONSHIP_TYPE
+
+        self.flush()
+        for name in part.styles:
+            self.style(name)
+        ids: dict[bytes, bytes] = {}
+        for r_id, href in part.links:
+            ours = self.document.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+            self.links.setdefault(ours, href)
+            ids[r_id.encode()] = ours.encode()
+        renamed = any(theirs != ours for theirs, ours in ids.items())
+        spool = self.spooled()
+        for piece in part.pieces:
+            data = zlib.decompress(piece)
+            if renamed:
+                data = _HYPERLINK_ID.sub(lambda found: _renamed(found, ids), data)
+            spool.write(data)
+        if part.breaks and not self.breaks:
+            self.follow_a_break()
+            self.breaks = True
 
     def save(self, stream: IO[bytes]) -> None:
         """Write the whole document as a .docx package to ``stream``: python-docx's package,
@@ -392,7 +475,7 @@ class Writer:
         from lxml import etree
 
         self.flush()
-        spool = self.spool or io.BytesIO()
+        spool = self.spool if self.spool is not None else io.BytesIO()
         body = self.document.element.body
         marker = etree.Comment(f"{self.mark} body")
         body.insert(0, marker)
@@ -430,6 +513,17 @@ class Writer:
         paragraph.add_run(clean(text)).bold = True
         marks(paragraph, notes)
         paragraph.paragraph_format.keep_with_next = True
+
+
+def _standard_prefixes(document: Document) -> bool:
+    """Whether the document writes WordprocessingML as ``w:`` and relationships as ``r:``
+    (python-docx's own template and Word's documents do)."""
+    names = document.element.nsmap
+    return bool(names.get("w") == W_NAMESPACE and names.get("r") == R_NAMESPACE)
+
+
+def _renamed(found: re.Match[bytes], ids: dict[bytes, bytes]) -> bytes:
+    return b'<w:hyperlink r:id="' + ids[found[1]] + b'"'
 
 
 def _margins(section: Section) -> tuple[Length | None, ...]:
