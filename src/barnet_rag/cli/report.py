@@ -103,7 +103,7 @@ def report(
     from barnet_rag.project.loading import load_project
 
     options = ReportOptions(period, all_indicators, risk_threshold, output_format, reference_docx)
-    if not plans and templates is None and _reference_opens(reference_docx):
+    if not plans and templates is None:
         in_parts = report_in_parts(root, options)
         if in_parts is not None:
             around, parts = in_parts
@@ -128,21 +128,6 @@ class ReportOptions:
     risk_threshold: int
     output_format: Literal["md", "html", "docx"]
     reference_docx: Path | None = None
-
-
-def _reference_opens(reference: Path | None) -> bool:
-    """Whether a report may be written in parts with this reference document: none, or
-    one that opens. (One that does not is reported as one process reports it.)"""
-    if reference is None:
-        return True
-    from barnet_rag.errors import UserError
-    from barnet_rag.outputs.word import open_reference
-
-    try:
-        open_reference(reference)
-    except UserError:
-        return False
-    return True
 
 
 def report_of(
@@ -194,7 +179,8 @@ class ReportPart:
                 from barnet_rag.outputs.docx import docx_body
 
                 # Every part but the first is written as following a section break: the
-                # parent checks that one came before it (``report_in_parts``).
+                # parent checks that one came before it (``report_in_parts``). A reference
+                # that does not open fails the part, and one process reports it.
                 first = _holds_the_first_plan(project)
                 word = docx_body(context.plans, options.reference_docx, after_break=not first)
                 return cls([], groups, word)

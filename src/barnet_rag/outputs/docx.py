@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from barnet_rag.outputs.reporting import (
     DotCell,
@@ -43,9 +42,6 @@ from barnet_rag.outputs.word import (
     shade,
     twips,
 )
-
-if TYPE_CHECKING:
-    pass
 
 #: Fill and text colour per rating, as the HTML report's badges (text at AA contrast).
 RAG_COLOURS: dict[str, tuple[str, str]] = {
