@@ -74,3 +74,21 @@ def test_ampersands_and_stars_in_text_are_not_markup(text: str) -> None:
     assert not _has_markup(text)
     document, problems = read_yaml("plans/x.yaml", text)
     assert document is not None and not problems
+
+
+def test_the_characters_refused_are_pyyaml_readers_for_every_code_point() -> None:
+    """The characters refused before the compiled parser runs are exactly those PyYAML's
+    reader refuses (its class of allowed characters, negated): every code point, alone and
+    after ASCII and non-ASCII text, so both ways of looking agree with it."""
+    from yaml.reader import Reader
+
+    from barnet_rag.project.yamlfile import _has_non_printable
+
+    refused = [c for c in range(0x110000) if Reader.NON_PRINTABLE.search(chr(c))]
+    assert refused and len(refused) < 0x110000
+    ours = [c for c in range(0x110000) if _has_non_printable(chr(c))]
+    assert ours == refused
+    for code in (0x00, 0x09, 0x1F, 0x7F, 0x85, 0x9F, 0xA0, 0xD800, 0xFFFE, 0x10FFFF):
+        for before in ("plan: x\n", "title: Café\n"):
+            text = before + chr(code)
+            assert _has_non_printable(text) == bool(Reader.NON_PRINTABLE.search(text))

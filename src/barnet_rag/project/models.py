@@ -54,6 +54,18 @@ from barnet_rag.terms import (
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+def _no_items() -> list[Any]:
+    """An empty list, the default of a list key: a Python function rather than ``list``,
+    whose signature pydantic would parse from text (with :mod:`tokenize`) on every start."""
+    return []
+
+
+def _no_entries() -> dict[str, Any]:
+    """An empty mapping, the default of a mapping key (rather than ``dict``, as
+    :func:`_no_items`)."""
+    return {}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
@@ -393,7 +405,7 @@ class IndicatorSpc(_Model):
         examples=[12],
     )
     rebase: list[Annotated[Period, BeforeValidator(_rebase_quarter)]] = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description="Quarters where the process really changed (a new service, say): each "
         "starts a new SPC baseline, without breaking the direction of travel.",
         examples=[["2016/17-Q1"]],
@@ -475,7 +487,7 @@ class Indicator(_Model):
         examples=["London 80% (2016/17, LGA)"],
     )
     targets: Annotated[dict[str, YearTargets], _PlainYearsFirst()] = Field(
-        default_factory=dict,
+        default_factory=_no_entries,
         description="Targets per financial year, keyed by the year written 2017/18. An "
         "indicator with no targets for a year is Monitor that year.",
         examples=[{"2017/18": {"annual": 68, "Q3": 68}}],
@@ -588,7 +600,7 @@ class Plan(_Model):
         examples=["csca"],
     )
     surveys: dict[str, Survey] = Field(
-        default_factory=dict,
+        default_factory=_no_entries,
         description="The surveys some indicators come from, keyed by a short code that "
         "indicators name in their survey key.",
         examples=[{"RPS": {"title": "Residents' Perception Survey", "confidence_interval": 4.4}}],
