@@ -47,11 +47,11 @@ pytestmark = pytest.mark.skipif(forked.usable_cpus() < 1 or not hasattr(os, "for
 
 
 def csv_part(rated: RatedPeriod, project: Project) -> CsvPart:
-    return CsvPart.of(False, rated)
+    return CsvPart.of(False, True, rated)  # with what --fail-on needs
 
 
 def serial_csv(root: Path, period: Period) -> str:
-    return CsvPart.of(False, rate_project(root, period, detail=False)).text
+    return CsvPart.of(False, False, rate_project(root, period, detail=False)).text
 
 
 @settings(
@@ -82,7 +82,8 @@ def test_parts_rate_every_generated_project_as_one_process_does(
     refs = [ref for part in parts for ref, _, _ in part.fail_on.ratings]
     assert refs == [i.ref for i in one.indicators]
     # rate --format json: Table 1 from every part's counts, total row included.
-    json_parts = rate_in_parts(root, period, partial(JsonPart.of, False), processes=processes)
+    json_of = partial(JsonPart.of, False, False)
+    json_parts = rate_in_parts(root, period, json_of, processes=processes)
     assert json_parts is not None
     groups = [group for part in json_parts for group in part.groups]
     assert summary_rows(groups, tally) == list(one.summary)

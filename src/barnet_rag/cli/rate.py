@@ -127,7 +127,7 @@ def rate_json_in_parts(period: Period, root: Path, exceptions: bool, fail_on: st
     from barnet_rag.engine.summary import summary_rows, tally
     from barnet_rag.outputs.jsontext import ItemTexts, json_texts
 
-    parts = rate_in_parts(root, period, partial(JsonPart.of, exceptions))
+    parts = rate_in_parts(root, period, partial(JsonPart.of, exceptions, fail_on is not None))
     if parts is None:
         return False
     validate_fail_on([levels for part in parts for levels in part.fail_on.level_sets], fail_on)
@@ -210,7 +210,9 @@ def rate_csv(
         parts = (
             None
             if plans
-            else rate_in_parts(root, period, lambda rated, _: CsvPart.of(exceptions, rated))
+            else rate_in_parts(
+                root, period, lambda rated, _: CsvPart.of(exceptions, fail_on is not None, rated)
+            )
         )
         indicators = (
             [] if parts is not None else rate_project(root, period, plans, detail=False).indicators
@@ -238,7 +240,13 @@ class FailOnData:
     ratings: list[tuple[str, str, Sequence[LevelRule]]]
 
     @classmethod
-    def of(cls, rated: Sequence[RatedIndicator], kept: Sequence[RatedIndicator]) -> FailOnData:
+    def of(
+        cls, rated: Sequence[RatedIndicator], kept: Sequence[RatedIndicator], wanted: bool
+    ) -> FailOnData:
+        """What ``--fail-on`` needs of the part; nothing when it is not ``wanted`` (no
+        ``--fail-on``), so that a part does not send a tuple for each indicator for nothing."""
+        if not wanted:
+            return cls([], [])
         level_sets = list({id(i.levels): i.levels for i in rated}.values())
         return cls(level_sets, [(i.ref, i.rag, i.levels) for i in kept])
 
@@ -257,8 +265,9 @@ class CsvPart:
     fail_on: FailOnData
 
     @classmethod
-    def of(cls, exceptions: bool, rated: RatedPeriod) -> CsvPart:
-        """The part's rows (only exceptions with ``exceptions``)."""
+    def of(cls, exceptions: bool, fail_on: bool, rated: RatedPeriod) -> CsvPart:
+        """The part's rows (only exceptions with ``exceptions``), and what ``--fail-on``
+        needs when it is given (``fail_on``)."""
         import io
 
         from barnet_rag.outputs.tabular import write_indicators_csv
@@ -266,7 +275,7 @@ class CsvPart:
         kept = _kept(rated.indicators, exceptions)
         text = io.StringIO()
         write_indicators_csv(kept, text, header=False)
-        return cls(text.getvalue(), FailOnData.of(rated.indicators, kept))
+        return cls(text.getvalue(), FailOnData.of(rated.indicators, kept, fail_on))
 
 
 @dataclass(frozen=True)
@@ -281,8 +290,9 @@ class JsonPart:
     fail_on: FailOnData
 
     @classmethod
-    def of(cls, exceptions: bool, rated: RatedPeriod, project: Project) -> JsonPart:
-        """The part's JSON items (only exceptions with ``exceptions``) and its counts."""
+    def of(cls, exceptions: bool, fail_on: bool, rated: RatedPeriod, project: Project) -> JsonPart:
+        """The part's JSON items (only exceptions with ``exceptions``), its counts, and
+        what ``--fail-on`` needs when it is given (``fail_on``)."""
         from barnet_rag.engine.rating import counted_groups
         from barnet_rag.outputs.jsontext import item_texts
         from barnet_rag.project.actions import action_records, load_all_actions
@@ -290,7 +300,9 @@ class JsonPart:
         groups = counted_groups(project.plans, rated.indicators, project.schemes)
         kept = _kept(rated.indicators, exceptions)
         actions = action_records(load_all_actions(project.root, project.plans))
-        return cls(item_texts(kept, 1), groups, actions, FailOnData.of(rated.indicators, kept))
+        return cls(
+            item_texts(kept, 1), groups, actions, FailOnData.of(rated.indicators, kept, fail_on)
+        )
 
 
 def print_tables(period: str, indicators: Sequence[TableRow], summary: Sequence[Tally]) -> None:
