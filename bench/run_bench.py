@@ -23,7 +23,12 @@ afterwards. The measures, by the names ``--only`` takes:
   indicators per plan and quarters), as a ratio to ``rate`` on the national one (<= 2.3);
 - on the shipped example (the repository root), as ratios to ``python -c "import
   pandas"`` (``pandas``): ``help`` (``barnet-rag --help``, <= 0.25) and ``example``
-  (``barnet-rag rate Q3-2017``, <= 0.6).
+  (``barnet-rag rate Q3-2017``, <= 0.6);
+- ``floor`` (no target): ``bench.floor``, what any ``rate PERIOD --format csv`` of these
+  file formats must do at the least (parse and validate the plans, read every quarter's
+  values, write as many CSV rows and columns) with no rule, in as many processes, as a
+  ratio to DuckDB: what lies between it and a target is all that the rules, the checks and
+  the real cells may take.
 
 ``--only`` runs the named measures and what their ratios are taken against. barnet-rag's
 ``ref,rag,dot_short,dot_long`` from ``rate`` (CSV and JSON) and from the repeated run must
@@ -67,7 +72,7 @@ class Target:
 
     numerator: str
     denominator: str
-    limit: float
+    limit: float | None  # None: reported only (the floor)
     label: str
 
 
@@ -84,13 +89,22 @@ TARGETS = {
         "repeat", "duckdb", 2.0, "national `rate {period} --format csv`, 2nd run / DuckDB"
     ),
     "2x": Target("2x", "rate", 2.3, "2x national `rate {period} --format csv` / national"),
+    "floor": Target(
+        "floor", "duckdb", None, "floor: `rate {period} --format csv` with no rule / DuckDB"
+    ),
     "help": Target("help", "pandas", 0.25, '`--help` / `python -c "import pandas"`'),
     "example": Target("example", "pandas", 0.6, "`rate Q3-2017` (example) / `import pandas`"),
 }
 BASELINES = ("duckdb", "pandas")
 NAMES = (*BASELINES, *TARGETS)
 #: Where the commands whose standard output is kept write it, in the work directory.
-OUTPUTS = {"rate": "rate.csv", "json": "rate.json", "repeat": "repeat.csv", "2x": "2x.csv"}
+OUTPUTS = {
+    "rate": "rate.csv",
+    "json": "rate.json",
+    "repeat": "repeat.csv",
+    "2x": "2x.csv",
+    "floor": "floor.csv",
+}
 
 
 @dataclass
@@ -311,6 +325,18 @@ def check_equal(name: str, ours: list[tuple[str, ...]], duckdb: list[tuple[str, 
     return False
 
 
+def check_floor(path: Path, indicators: int) -> bool:
+    """True when the floor wrote a row for each rated indicator (DuckDB's count), so that it
+    did the reading and writing that ``rate`` does."""
+    with path.open(encoding="utf-8") as fh:
+        rows = sum(1 for _ in fh) - 1
+    if rows == indicators:
+        print(f"check: the floor wrote {rows} rows, one per indicator", file=sys.stderr)
+        return True
+    print(f"check FAILED: the floor wrote {rows} rows for {indicators} indicators", file=sys.stderr)
+    return False
+
+
 def check_note(path: Path) -> str:
     """Errors and warnings in ``check --format json``'s report."""
     try:
@@ -320,9 +346,14 @@ def check_note(path: Path) -> str:
         return f"unreadable report: {error}"
 
 
-def number(limit: float) -> str:
-    """A target without trailing zeros: ``4``, ``2.3``, ``0.25``."""
-    return f"{limit:g}"
+def number(limit: float | None) -> str:
+    """A target without trailing zeros: ``4``, ``2.3``, ``0.25`` (``-``: none)."""
+    return "-" if limit is None else f"{limit:g}"
+
+
+def status(value: float, limit: float | None) -> str:
+    """``ok`` or ``OVER`` against a target, ``floor`` for the floor (which has none)."""
+    return "floor" if limit is None else "ok" if value <= limit else "OVER"
 
 
 def ratios(t: dict[str, Timing], period: str) -> list[tuple[str, Target, Timing, Timing]]:
@@ -339,10 +370,10 @@ def plain_tables(t: dict[str, Timing], period: str) -> str:
     lines = [f"{'ratio':<58} {'value':>7}  {'target':<8} {'':<6} times", "-" * 100]
     for label, target, num, den in ratios(t, period):
         value = num.median / den.median
-        status = "ok" if value <= target.limit else "OVER"
+        limit = "-" if target.limit is None else "<= " + number(target.limit)
         lines.append(
-            f"{label.replace('`', ''):<58} {value:7.2f}  {'<= ' + number(target.limit):<8} "
-            f"{status:<6} {num.median:.3f}s / {den.median:.3f}s"
+            f"{label.replace('`', ''):<58} {value:7.2f}  {limit:<8} "
+            f"{status(value, target.limit):<6} {num.median:.3f}s / {den.median:.3f}s"
         )
     lines.append("")
     lines.append(
@@ -353,11 +384,11 @@ def plain_tables(t: dict[str, Timing], period: str) -> str:
     for timing in t.values():
         cmd = timing.command
         peak_target = f"<= {PEAK_TARGET_MIB}" if cmd.barnet else "-"
-        status = "" if not cmd.barnet else "ok" if timing.peak_mib <= PEAK_TARGET_MIB else "OVER"
+        peak = "" if not cmd.barnet else "ok" if timing.peak_mib <= PEAK_TARGET_MIB else "OVER"
         note = f" ({timing.note})" if timing.note else ""
         lines.append(
             f"{cmd.label:<48} {timing.median:9.3f} {timing.warmup_seconds:10.3f} "
-            f"{len(timing.seconds):5d} {timing.peak_mib:9.0f} {peak_target:>8} {status:<4} "
+            f"{len(timing.seconds):5d} {timing.peak_mib:9.0f} {peak_target:>8} {peak:<4} "
             f"{exit_codes(timing)}{note}"
         )
     return "\n".join(lines)
@@ -368,11 +399,11 @@ def markdown_table(t: dict[str, Timing], period: str) -> str:
     lines = ["| measure | value | target |", "|---|---|---|"]
     for label, target, num, den in ratios(t, period):
         value = num.median / den.median
-        shown = f"**{value:.2f}**" if value <= target.limit else f"{value:.2f} (over)"
-        lines.append(
-            f"| {label} | {num.median:.3f} s / {den.median:.3f} s = {shown} "
-            f"| ≤ {number(target.limit)} |"
+        shown = {"ok": f"**{value:.2f}**", "OVER": f"{value:.2f} (over)"}.get(
+            status(value, target.limit), f"{value:.2f}"
         )
+        limit = "no target" if target.limit is None else f"≤ {number(target.limit)}"
+        lines.append(f"| {label} | {num.median:.3f} s / {den.median:.3f} s = {shown} | {limit} |")
     for timing in t.values():
         if timing.command.barnet:
             over = "" if timing.peak_mib <= PEAK_TARGET_MIB else " (over)"
@@ -503,6 +534,13 @@ def main(argv: list[str] | None = None) -> int:
                 md=f"2x national `rate {period} --format csv`",
             ),
             Command(
+                "floor",
+                f"national floor (rate {period} csv, no rule)",
+                [sys.executable, "-m", "bench.floor", str(data), "--period", period],
+                out["floor"],
+                barnet=False,
+            ),
+            Command(
                 "pandas",
                 'python -c "import pandas"',
                 [sys.executable, "-c", "import pandas"],
@@ -549,6 +587,8 @@ def main(argv: list[str] | None = None) -> int:
             ):
                 if key in timings:
                     same = check_equal(name, read(out[key]), theirs) and same
+            if "floor" in timings:
+                same = check_floor(out["floor"], len(theirs)) and same
     twice = f"; 2x: {2 * args.councils} plans" if "2x" in timings else ""
     print(
         f"national: {args.councils} plans x {args.indicators} indicators x {args.quarters} "
