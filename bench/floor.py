@@ -14,8 +14,9 @@ cheapest way this package's own libraries allow, in as many processes as ``rate`
   :class:`~barnet_rag.project.models.Plan` with one ``model_validate`` call (no scan for
   aliases, tags or hidden characters, no key sharing, no check across plans);
 - reads every quarter's results file up to ``PERIOD``, passes over the other parts' rows
-  by their ref cell, and keeps each of its own rows' value as a float, one dict a quarter
-  (no check of any cell);
+  by their ref cell, and reads each of its own rows' value as a float into one dict a
+  quarter (no check of any cell), keeping only the last quarter's: less than ``rate``,
+  whose directions of travel and SPC hold every quarter, so the floor stays under it;
 - writes one CSV row per indicator under ``rate``'s header, with its plan, ref, title and
   the period's value, every other cell blank (no rating, no direction of travel, no SPC
   reading).

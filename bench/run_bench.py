@@ -37,8 +37,8 @@ equal DuckDB's.
 Every command is a fresh process; its peak memory is its maximum resident set size from
 ``os.wait4`` (for a command that forks workers, the largest of its processes), with a target
 of 1 GiB for every barnet-rag command. Wall times are only reported, never asserted: the
-exit code is 1 only when barnet-rag's ratings differ from DuckDB's (2 on a usage error or
-when a command fails).
+exit code is 1 only when barnet-rag's ratings differ from DuckDB's, or the floor wrote
+other than a row per indicator (2 on a usage error or when a command fails).
 """
 
 from __future__ import annotations
