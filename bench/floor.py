@@ -40,17 +40,14 @@ from pathlib import Path
 from barnet_rag.api import split_by_size
 from barnet_rag.forked import in_parts, usable_cpus
 from barnet_rag.periods import Period, parse_period
+from barnet_rag.project.projectfiles import ResultFiles, yaml_files
 
 
 def results_files(root: Path, period: Period) -> list[Path]:
-    """The project's ``results/<yyyy-yy>/Q<n>.csv`` up to and including ``period``, oldest
-    first."""
-    found = []
-    for path in sorted((root / "results").glob("*/Q*.csv")):
-        quarter = parse_period(f"{path.parent.name[:4]}/{path.parent.name[5:]}-{path.stem}")
-        if quarter <= period:
-            found.append(path)
-    return found
+    """The project's quarterly results files up to and including ``period``, oldest first,
+    as ``rate`` finds them (:class:`~barnet_rag.project.projectfiles.ResultFiles`)."""
+    files = ResultFiles(root).files
+    return [files[quarter] for quarter in sorted(files) if quarter <= period]
 
 
 def part_text(plans: Sequence[Path], quarters: Sequence[Path], fields: Sequence[str]) -> str:
@@ -91,7 +88,7 @@ def part_text(plans: Sequence[Path], quarters: Sequence[Path], fields: Sequence[
 def floor(root: Path, period: Period, fields: Sequence[str]) -> list[str]:
     """Each part's text, in part order."""
     quarters = results_files(root, period)
-    groups = split_by_size(sorted((root / "plans").glob("*.yaml")), usable_cpus())
+    groups = split_by_size(yaml_files(root / "plans"), usable_cpus())  # rate's plan_paths
 
     def work(index: int, exchange: Callable[[int | None], int | None]) -> str:
         text = part_text(groups[index], quarters, fields)

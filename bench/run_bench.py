@@ -346,9 +346,9 @@ def check_note(path: Path) -> str:
         return f"unreadable report: {error}"
 
 
-def number(limit: float | None) -> str:
-    """A target without trailing zeros: ``4``, ``2.3``, ``0.25`` (``-``: none)."""
-    return "-" if limit is None else f"{limit:g}"
+def number(limit: float) -> str:
+    """A target without trailing zeros: ``4``, ``2.3``, ``0.25``."""
+    return f"{limit:g}"
 
 
 def status(value: float, limit: float | None) -> str:
